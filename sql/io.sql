@@ -1,0 +1,61 @@
+-- Text and binary COPY round trips of the stored types, and binary input
+-- that is refused.  Files go to results/ (beside pg_regress's own output).
+SET search_path = public, platform_metrics;
+
+CREATE TABLE stored (id int, s nps_summary, q mandate_quadrant);
+INSERT INTO stored VALUES
+    (1, 'promoters=54 passives=20 detractors=10', 'mandatory_good'),
+    (2, 'promoters=0 passives=0 detractors=0', 'mandatory_poor'),
+    (3, 'promoters=9223372036854775807 passives=0 detractors=0', 'optional_good'),
+    (4, 'promoters=1 passives=2 detractors=3', 'optional_poor'),
+    (5, NULL, NULL);
+
+\copy stored TO 'results/stored.txt'
+\copy stored TO 'results/stored.bin' WITH (FORMAT binary)
+CREATE TABLE from_text (LIKE stored);
+CREATE TABLE from_binary (LIKE stored);
+\copy from_text FROM 'results/stored.txt'
+\copy from_binary FROM 'results/stored.bin' WITH (FORMAT binary)
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE t.s IS NOT DISTINCT FROM o.s AND t.q IS NOT DISTINCT FROM o.q) AS text_equal,
+       count(*) FILTER (WHERE b.s IS NOT DISTINCT FROM o.s AND b.q IS NOT DISTINCT FROM o.q) AS binary_equal
+  FROM stored o JOIN from_text t USING (id) JOIN from_binary b USING (id);
+
+-- The binary forms, as sent: version byte 1 then three int64; one byte 0..3.
+SELECT nps_summary_send(s) AS summary_bytes, mandate_quadrant_send(q) AS quadrant_bytes
+  FROM stored WHERE id = 4;
+
+-- Binary input that recv must refuse.  recv_as() writes the bytes as the raw
+-- field of a binary COPY file (server side, in the data directory) and reads
+-- them back into a column of the given type, so they reach the type's recv.
+CREATE FUNCTION pm_test.recv_as(bytes bytea, typ regtype) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    result text;
+    path text := current_setting('data_directory') || '/pm_recv_test.bin';
+BEGIN
+    EXECUTE format('COPY (SELECT %L::bytea) TO %L (FORMAT binary)', bytes, path);
+    EXECUTE format('CREATE TEMP TABLE pm_recv (v %s)', typ);
+    EXECUTE format('COPY pm_recv FROM %L (FORMAT binary)', path);
+    SELECT v::text INTO result FROM pm_recv;
+    DROP TABLE pm_recv;
+    RETURN result;
+END $$;
+
+SELECT what, pm_test.error_of(format('SELECT pm_test.recv_as(%L, %L)', bytes, 'platform_metrics.nps_summary')) AS result
+  FROM (VALUES
+    ('well-formed',      '\x01000000000000000100000000000000020000000000000003'::bytea),
+    ('version 2',        '\x02000000000000000100000000000000020000000000000003'),
+    ('version 0',        '\x00000000000000000100000000000000020000000000000003'),
+    ('two counts',       '\x0100000000000000010000000000000002'),
+    ('trailing byte',    '\x01000000000000000100000000000000020000000000000003ff'),
+    ('negative count',   '\x01ffffffffffffffff00000000000000020000000000000003'),
+    ('total overflows',  '\x017fffffffffffffff00000000000000010000000000000000'),
+    ('version only',     '\x01'),
+    ('empty',            '\x')) v(what, bytes);
+
+SELECT what, pm_test.error_of(format('SELECT pm_test.recv_as(%L, %L)', bytes, 'platform_metrics.mandate_quadrant')) AS result
+  FROM (VALUES ('well-formed', '\x03'::bytea), ('4', '\x04'), ('255', '\xff'),
+               ('two bytes', '\x0001'), ('empty', '\x')) v(what, bytes);
+
+DROP TABLE stored, from_text, from_binary;
+DROP FUNCTION pm_test.recv_as;

@@ -1,0 +1,62 @@
+-- Runs first: test helpers, and catalog checks that hold for every object.
+CREATE SCHEMA pm_test;
+
+-- error_of(query): runs the query and returns 'SQLSTATE: message' with its
+-- detail and hint, or 'no error'.  Keeps expected output free of C line numbers.
+CREATE FUNCTION pm_test.error_of(query text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    st text; msg text; det text; hnt text;
+BEGIN
+    EXECUTE query;
+    RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+                            det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+    RETURN st || ': ' || msg
+        || coalesce(E'\nDETAIL: ' || nullif(det, ''), '')
+        || coalesce(E'\nHINT: ' || nullif(hnt, ''), '');
+END $$;
+
+-- A reference implementation in plain SQL, independent of the C code.
+-- Adjusted Wald (Rocks 2016): add 0.75 promoter, 1.5 passive, 0.75 detractor;
+-- p' = (P + 0.75) / (n + 3), d' = (D + 0.75) / (n + 3);
+-- centre 100 (p' - d'), margin 100 z sqrt(((p' + d') - (p' - d')^2) / (n + 3)),
+-- times sqrt((N - n) / (N - 1)) for a population of N; clipped to [-100, 100].
+CREATE FUNCTION pm_test.ref_ci(p bigint, pa bigint, d bigint, z float8, pop bigint,
+                               OUT low float8, OUT high float8, OUT margin float8)
+LANGUAGE sql AS $$
+    SELECT greatest(-100, c - m), least(100, c + m), m
+      FROM (SELECT 100 * (ap - ad) AS c,
+                   100 * z * sqrt(((ap + ad) - (ap - ad) ^ 2) / na)
+                       * coalesce(sqrt((pop - n) / (pop - 1.0)), 1) AS m
+              FROM (SELECT (p + 0.75) / (n + 3) AS ap, (d + 0.75) / (n + 3) AS ad, n + 3 AS na, n
+                      FROM (SELECT (p + pa + d)::float8 AS n) x) y) w
+$$;
+
+-- The extension lives in its own schema.
+SELECT extname, extversion, nspname AS schema
+  FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+ WHERE extname = 'platform_metrics';
+
+-- Every object of the extension carries a COMMENT (expect no rows).
+SELECT pg_describe_object(d.classid, d.objid, 0) AS undocumented
+  FROM pg_depend d
+ WHERE d.refclassid = 'pg_extension'::regclass
+   AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'platform_metrics')
+   AND d.deptype = 'e'
+   AND obj_description(d.objid, (SELECT relname FROM pg_class WHERE oid = d.classid)) IS NULL
+ ORDER BY 1;
+
+-- Every function is PARALLEL SAFE (expect no rows).
+SELECT p.oid::regprocedure AS not_parallel_safe
+  FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass
+ WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'platform_metrics')
+   AND d.deptype = 'e' AND p.proparallel <> 's'
+ ORDER BY 1;
+
+-- Every aggregate has a combine function and a non-internal state (expect no rows).
+SELECT a.aggfnoid::regprocedure AS not_mergeable
+  FROM pg_aggregate a JOIN pg_depend d ON d.objid = a.aggfnoid AND d.classid = 'pg_proc'::regclass
+ WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'platform_metrics')
+   AND (a.aggcombinefn = 0 OR a.aggtranstype = 'internal'::regtype)
+ ORDER BY 1;

@@ -1,0 +1,52 @@
+/*
+ * platform_metrics.c
+ *		Module entry point: the magic block, the extension's settings and the
+ *		argument checks every file shares.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "fmgr.h"
+#include "utils/guc.h"
+
+#include "platform_metrics.h"
+
+PG_MODULE_MAGIC;
+
+double		pm_good_experience_nps = 30.0;
+
+void		_PG_init(void);
+
+/*
+ * Register the settings.  The threshold is per session and per role
+ * (PGC_USERSET): an analyst may hold a capability to a higher bar than the
+ * default without affecting anyone else.
+ */
+void
+_PG_init(void)
+{
+	DefineCustomRealVariable("platform_metrics.good_experience_nps",
+							 "NPS at or above which a capability's developer experience counts as good.",
+							 "Used by mandate_quadrant() when no threshold is given. "
+							 "The default of 30 reads an NPS of 12 as poor and 54 as good.",
+							 &pm_good_experience_nps,
+							 30.0, -100.0, 100.0,
+							 PGC_USERSET, 0,
+							 NULL, NULL, NULL);
+	MarkGUCPrefixReserved("platform_metrics");
+}
+
+/*
+ * A confidence level must lie strictly between 0 and 1: 0 and 1 would ask for
+ * an empty or an infinite interval.
+ */
+void
+pm_check_confidence(double confidence)
+{
+	if (isnan(confidence) || confidence <= 0.0 || confidence >= 1.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("confidence level %g is out of range", confidence),
+				 errhint("Give a confidence level strictly between 0 and 1, such as 0.95.")));
+}

@@ -1,0 +1,266 @@
+#!/usr/bin/env bash
+# test/harness.sh: the self-contained commands behind make test, demo, demo-stop and bench.
+#
+#   bash test/harness.sh test          packages, build, install, throwaway cluster, every suite
+#   bash test/harness.sh demo          the same set-up, sample data, dashboard queries; leaves it running
+#   bash test/harness.sh demo-stop     stops the demo cluster
+#   bash test/harness.sh bench [ROWS]  benchmarks on a throwaway cluster (default 10M rows)
+#
+# Runs as root on a fresh Debian 12 machine (installs what it needs) or as an
+# ordinary user who already has the packages. PostgreSQL refuses to run as
+# root, so as root the cluster belongs to the postgres OS user.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+PG_MAJOR=15
+PGBIN=/usr/lib/postgresql/$PG_MAJOR/bin
+DEMO_DIR=${PM_DEMO_DIR:-/tmp/platform_metrics-demo}
+export DEBIAN_FRONTEND=noninteractive
+
+say() { printf '== %s\n' "$*"; }
+die() { printf 'harness: %s\n' "$*" >&2; exit 1; }
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# Run a command as the owner of the cluster (postgres when we are root).
+as_pg() {
+    if is_root; then
+        (cd / && runuser -u postgres -- "$@")
+    else
+        "$@"
+    fi
+}
+
+# ---------------------------------------------------------------------------
+# Packages
+# ---------------------------------------------------------------------------
+pkg_installed() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+# ensure_packages PKG...: install the missing ones (apt-get update first).
+ensure_packages() {
+    local missing=() p
+    for p in "$@"; do pkg_installed "$p" || missing+=("$p"); done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    say "installing Debian packages: ${missing[*]}"
+    local sudo=
+    if ! is_root; then
+        command -v sudo >/dev/null || die "missing packages ${missing[*]}; run as root or install them"
+        sudo="sudo -E"
+    fi
+    # A package install must not start a stray cluster on port 5432.
+    if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+        $sudo mkdir -p /etc/postgresql-common
+        echo 'create_main_cluster = false' | $sudo tee /etc/postgresql-common/createcluster.conf >/dev/null
+    fi
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq --no-install-recommends \
+        -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+        "${missing[@]}" >/dev/null
+}
+
+BASE_PACKAGES=(postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR gcc make libc6-dev)
+
+# ---------------------------------------------------------------------------
+# Build
+# ---------------------------------------------------------------------------
+build_install() {
+    ensure_packages "${BASE_PACKAGES[@]}"
+    local werror=
+    [ "${CI:-}" = true ] && werror=WERROR=1
+    say "building platform_metrics ${werror:+(-Werror)}"
+    make -s $werror >/dev/null
+    if is_root; then
+        make -s install >/dev/null
+    else
+        sudo make -s install >/dev/null
+    fi
+}
+
+# ---------------------------------------------------------------------------
+# Clusters
+# ---------------------------------------------------------------------------
+port_free() {
+    local port=$1
+    [ -e "/tmp/.s.PGSQL.$port.lock" ] && return 1
+    ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null
+}
+
+free_port() {
+    local port
+    for port in $(seq $((55400 + RANDOM % 400)) 55999) $(seq 55400 55999); do
+        port_free "$port" && { echo "$port"; return 0; }
+    done
+    die "no free port between 55400 and 55999"
+}
+
+# cluster_start DIR LISTEN [EXTRA_CONF]: initdb in DIR/data, start on a free
+# port with its socket in DIR; sets PGHOST, PGPORT, PGUSER.
+cluster_start() {
+    local dir=$1 listen=$2 extra=${3:-}
+    mkdir -p "$dir"
+    is_root && chown postgres: "$dir"
+    as_pg "$PGBIN/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 \
+        --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 \
+        || { cat "$dir/initdb.log"; die "initdb failed"; }
+    cat >>"$dir/data/postgresql.conf" <<EOF
+unix_socket_directories = '$dir'
+listen_addresses = '$listen'
+fsync = off
+max_worker_processes = 8
+max_parallel_workers = 8
+$extra
+EOF
+    local port tries
+    for tries in 1 2 3 4 5; do
+        port=$(free_port)
+        if as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+            -o "-p $port" start >/dev/null 2>&1; then
+            export PGHOST=$dir PGPORT=$port PGUSER=postgres
+            echo "$port" >"$dir/port"
+            return 0
+        fi
+    done
+    cat "$dir/server.log" >&2 || true
+    die "could not start PostgreSQL"
+}
+
+cluster_stop() {
+    local dir=$1
+    if [ -f "$dir/data/postmaster.pid" ]; then
+        as_pg "$PGBIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 \
+            || as_pg "$PGBIN/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+    fi
+}
+
+# A throwaway cluster that is stopped and removed on every exit path.
+TMP_CLUSTER=
+cleanup_tmp_cluster() {
+    if [ -n "$TMP_CLUSTER" ]; then
+        cluster_stop "$TMP_CLUSTER"
+        rm -rf "$TMP_CLUSTER"
+    fi
+}
+
+start_tmp_cluster() {
+    TMP_CLUSTER=$(mktemp -d /tmp/platform_metrics-test.XXXXXX)
+    chmod 755 "$TMP_CLUSTER"
+    trap cleanup_tmp_cluster EXIT
+    trap 'exit 130' INT TERM
+    cluster_start "$TMP_CLUSTER" "${1:-}" "${2:-}"
+    say "throwaway cluster on port $PGPORT (socket in $PGHOST)"
+}
+
+psql_q() { "$PGBIN/psql" -X -v ON_ERROR_STOP=1 -q "$@"; }
+
+# ---------------------------------------------------------------------------
+# make test
+# ---------------------------------------------------------------------------
+TOTAL_PASSED=0
+TOTAL_FAILED=0
+
+# record SUITE PASSED FAILED
+record() {
+    printf '== suite %-12s %d passed, %d failed\n' "$1" "$2" "$3"
+    TOTAL_PASSED=$((TOTAL_PASSED + $2))
+    TOTAL_FAILED=$((TOTAL_FAILED + $3))
+}
+
+suite_unit() {
+    local log=$TMP_CLUSTER/unit.log
+    make -s unit >"$log" 2>&1 || true
+    local line
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n1)
+    if [ -z "$line" ]; then
+        cat "$log"
+        record unit 0 1
+        return
+    fi
+    grep -E 'FAILED' "$log" || true
+    record unit "$(echo "$line" | cut -d' ' -f1)" "$(echo "$line" | cut -d' ' -f3)"
+}
+
+suite_regress() {
+    local log=$TMP_CLUSTER/regress.log
+    rm -f regression.diffs regression.out
+    make -s installcheck >"$log" 2>&1 || true
+    grep -E '^(test| ) .*\.\.\. ' "$log" || cat "$log"
+    local ok failed
+    ok=$(grep -cE '\.\.\. +ok' "$log" || true)
+    failed=$(grep -cE '\.\.\. +FAILED' "$log" || true)
+    if [ "$ok" -eq 0 ] && [ "$failed" -eq 0 ]; then
+        cat "$log"
+        failed=1
+    fi
+    if [ -s regression.diffs ]; then
+        say "regression.diffs"
+        cat regression.diffs
+    fi
+    record regress "$ok" "$failed"
+}
+
+cmd_test() {
+    build_install
+    start_tmp_cluster ""
+    suite_unit
+    suite_regress
+    echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed"
+    [ "$TOTAL_FAILED" -eq 0 ]
+}
+
+# ---------------------------------------------------------------------------
+# make demo / demo-stop
+# ---------------------------------------------------------------------------
+cmd_demo_stop() {
+    if [ -d "$DEMO_DIR" ]; then
+        cluster_stop "$DEMO_DIR"
+        rm -rf "$DEMO_DIR"
+        say "demo cluster stopped"
+    else
+        say "no demo cluster running"
+    fi
+}
+
+cmd_demo() {
+    build_install
+    cmd_demo_stop >/dev/null
+    # Stop the half-made cluster if anything below fails.
+    trap 'cluster_stop "$DEMO_DIR"' ERR INT TERM
+    cluster_start "$DEMO_DIR" 127.0.0.1
+    say "demo cluster on port $PGPORT"
+    psql_q -d postgres -c 'CREATE DATABASE demo'
+    say "loading sample data (test/demo/sample_data.sql)"
+    psql_q -d demo -f test/demo/sample_data.sql
+    say "dashboard queries (test/demo/dashboard.sql)"
+    "$PGBIN/psql" -X -v ON_ERROR_STOP=1 -d demo -f test/demo/dashboard.sql
+    trap - ERR INT TERM
+    echo
+    say "the demo cluster keeps running; connect with:"
+    echo "psql -h $DEMO_DIR -p $PGPORT -U postgres demo"
+    say "(BI tools: host 127.0.0.1, port $PGPORT, user postgres, database demo; stop it with: make demo-stop)"
+}
+
+# ---------------------------------------------------------------------------
+# make bench
+# ---------------------------------------------------------------------------
+cmd_bench() {
+    local rows=${1:-10000000}
+    [[ "$rows" =~ ^[0-9]+$ ]] && [ "$rows" -gt 0 ] || die "ROWS must be a positive whole number"
+    build_install
+    start_tmp_cluster "" "shared_buffers = '2GB'
+work_mem = '256MB'
+jit = off
+max_parallel_workers_per_gather = 0"
+    say "benchmark on $rows rows"
+    "$PGBIN/psql" -X -v ON_ERROR_STOP=1 -v rows="$rows" -d postgres -f test/bench/bench.sql
+}
+
+case "${1:-}" in
+    test) cmd_test ;;
+    demo) cmd_demo ;;
+    demo-stop) cmd_demo_stop ;;
+    bench) shift; cmd_bench "${1:-}" ;;
+    *) die "usage: $0 test|demo|demo-stop|bench [ROWS]" ;;
+esac
