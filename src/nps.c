@@ -20,6 +20,7 @@
 #include "common/int.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
+#include "nodes/execnodes.h"
 #include "utils/builtins.h"
 
 #include "platform_metrics.h"
@@ -95,10 +96,12 @@ NpsSummaryValidate(const int64 counts[3], int errcode_, int overflow_errcode,
  * transition (nodeAgg owns it and will not look at the old value again), a
  * copy otherwise, so that a direct SQL call never scribbles on its input.
  */
-static NpsSummary *
+static inline NpsSummary *
 NpsSummaryStateArg(FunctionCallInfo fcinfo)
 {
-	if (AggCheckCallContext(fcinfo, NULL))
+	/* what AggCheckCallContext() tests, inlined: this runs once per row */
+	if (fcinfo->context != NULL &&
+		(IsA(fcinfo->context, AggState) || IsA(fcinfo->context, WindowAggState)))
 		return (NpsSummary *) PG_GETARG_POINTER(0);
 	return (NpsSummary *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(0));
 }
@@ -241,21 +244,28 @@ nps_summary_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-/* The count a score falls into, or an error for a score outside 0..10. */
+/*
+ * The count a score falls into, or an error for a score outside 0..10.  A
+ * table instead of comparisons: survey scores arrive in no particular order,
+ * and a branch on them would be mispredicted on most rows.
+ */
+StaticAssertDecl(offsetof(NpsSummary, passives) == offsetof(NpsSummary, promoters) + sizeof(int64) &&
+				 offsetof(NpsSummary, detractors) == offsetof(NpsSummary, promoters) + 2 * sizeof(int64),
+				 "NpsSummary counts must be contiguous");
+
 static inline int64 *
 NpsBucket(NpsSummary *s, int32 score)
 {
-	if (unlikely(score < 0 || score > 10))
+	/* 0: promoters, 1: passives, 2: detractors */
+	static const uint8 bucket_of[11] = {2, 2, 2, 2, 2, 2, 2, 1, 1, 0, 0};
+
+	if (unlikely((uint32) score > 10))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("NPS score %d is out of range", score),
 				 errdetail("A Net Promoter Score answer is a whole number from 0 to 10."),
 				 errhint("Filter out or correct the answer before aggregating it.")));
-	if (score >= 9)
-		return &s->promoters;
-	if (score >= 7)
-		return &s->passives;
-	return &s->detractors;
+	return &s->promoters + bucket_of[score];
 }
 
 /* Transition: count one score in its bucket. */

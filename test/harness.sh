@@ -234,7 +234,7 @@ cmd_demo() {
     say "loading sample data (test/demo/sample_data.sql)"
     psql_q -d demo -f test/demo/sample_data.sql
     say "dashboard queries (test/demo/dashboard.sql)"
-    "$PGBIN/psql" -X -v ON_ERROR_STOP=1 -d demo -f test/demo/dashboard.sql
+    "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d demo -f test/demo/dashboard.sql
     trap - ERR INT TERM
     echo
     say "the demo cluster keeps running; connect with:"
@@ -254,7 +254,7 @@ work_mem = '256MB'
 jit = off
 max_parallel_workers_per_gather = 0"
     say "benchmark on $rows rows"
-    "$PGBIN/psql" -X -v ON_ERROR_STOP=1 -v rows="$rows" -d postgres -f test/bench/bench.sql
+    "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -v rows="$rows" -d postgres -f test/bench/bench.sql
 }
 
 case "${1:-}" in
