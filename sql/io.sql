@@ -2,7 +2,7 @@
 -- that is refused.  Files go to results/ (beside pg_regress's own output).
 SET search_path = public, platform_metrics;
 
-CREATE TABLE stored (id int, s nps_summary, q mandate_quadrant);
+CREATE TEMP TABLE stored (id int, s nps_summary, q mandate_quadrant);
 INSERT INTO stored VALUES
     (1, 'promoters=54 passives=20 detractors=10', 'mandatory_good'),
     (2, 'promoters=0 passives=0 detractors=0', 'mandatory_poor'),
@@ -12,8 +12,8 @@ INSERT INTO stored VALUES
 
 \copy stored TO 'results/stored.txt'
 \copy stored TO 'results/stored.bin' WITH (FORMAT binary)
-CREATE TABLE from_text (LIKE stored);
-CREATE TABLE from_binary (LIKE stored);
+CREATE TEMP TABLE from_text (LIKE stored);
+CREATE TEMP TABLE from_binary (LIKE stored);
 \copy from_text FROM 'results/stored.txt'
 \copy from_binary FROM 'results/stored.bin' WITH (FORMAT binary)
 SELECT count(*) AS rows,

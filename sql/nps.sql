@@ -5,7 +5,7 @@ SET extra_float_digits = 0;
 -- Hand-worked: scores 10 9 9 8 7 6 0 3 and a NULL.
 --   promoters 3 (10, 9, 9), passives 2 (8, 7), detractors 3 (6, 0, 3), 8 responses
 --   NPS = 100 * (3 - 3) / 8 = 0
-CREATE TABLE answers (id serial, wave text, team text, score integer, submitted_at timestamptz);
+CREATE TEMP TABLE answers (id serial, wave text, team text, score integer, submitted_at timestamptz);
 INSERT INTO answers (wave, team, score, submitted_at) VALUES
     ('w1', 'a', 10, '2026-01-05'), ('w1', 'a', 9, '2026-01-05'), ('w1', 'b', 9, '2026-01-06'),
     ('w1', 'b', 8, '2026-01-06'), ('w1', 'b', 7, '2026-01-07'), ('w1', 'c', 6, '2026-01-07'),
@@ -71,12 +71,12 @@ RESET enable_sort;
 -- rollup(): per-day summaries stored in a table roll up to exactly the raw numbers.
 -- 20,000 deterministic pseudo-random scores over 120 days and 7 teams.
 SELECT setseed(0.2026);
-CREATE TABLE raw_scores AS
+CREATE TEMP TABLE raw_scores AS
 SELECT (DATE '2026-01-01' + (random() * 119)::int) AS day,
        'team-' || (random() * 6)::int AS team,
        CASE WHEN random() < 0.03 THEN NULL ELSE (random() * 10.49)::int END AS score
   FROM generate_series(1, 20000);
-CREATE TABLE daily AS
+CREATE TEMP TABLE daily AS
 SELECT day, team, nps_summary(score) AS s FROM raw_scores GROUP BY day, team;
 
 -- per quarter and team: rollup of stored days = aggregate of raw rows (0 differences)

@@ -4,7 +4,7 @@ SET search_path = public, platform_metrics;
 SET extra_float_digits = 0;
 
 SELECT setseed(0.15);
-CREATE TABLE par_scores AS
+CREATE UNLOGGED TABLE par_scores AS
 SELECT i, 'team-' || (i % 13) AS team,
        CASE WHEN random() < 0.02 THEN NULL ELSE (random() * 10.49)::int END AS score
   FROM generate_series(1, 200000) i;
@@ -12,11 +12,11 @@ ANALYZE par_scores;
 
 -- serial results
 SET max_parallel_workers_per_gather = 0;
-CREATE TABLE serial_total AS
+CREATE UNLOGGED TABLE serial_total AS
 SELECT nps(score) AS nps, nps_summary(score) AS s FROM par_scores;
-CREATE TABLE serial_by_team AS
+CREATE UNLOGGED TABLE serial_by_team AS
 SELECT team, nps(score) AS nps, nps_summary(score) AS s FROM par_scores GROUP BY team;
-CREATE TABLE team_summaries AS SELECT team, s FROM serial_by_team;
+CREATE UNLOGGED TABLE team_summaries AS SELECT team, s FROM serial_by_team;
 
 -- forced parallel plans
 SET max_parallel_workers_per_gather = 2;

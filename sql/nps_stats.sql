@@ -25,7 +25,7 @@ SELECT low FROM nps_ci('promoters=0 passives=0 detractors=4');
 -- confidence levels (z from Python's statistics.NormalDist, AS241) and with and
 -- without a population: no differences above 1e-9 points.
 SELECT setseed(0.54);
-CREATE TABLE samples AS
+CREATE TEMP TABLE samples AS
 SELECT i, (random() * 60)::bigint AS p, (random() * 40)::bigint AS pa, (random() * 50)::bigint + 1 AS d,
        CASE WHEN i % 3 = 0 THEN NULL ELSE 151 + (random() * 400)::bigint END AS pop
   FROM generate_series(1, 300) i;

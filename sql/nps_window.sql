@@ -4,7 +4,7 @@ SET search_path = public, platform_metrics;
 SET extra_float_digits = 0;
 
 SELECT setseed(0.30);
-CREATE TABLE stream AS
+CREATE TEMP TABLE stream AS
 SELECT i AS id, TIMESTAMPTZ '2026-01-01 00:00+00' + i * INTERVAL '97 minutes' AS submitted_at,
        CASE WHEN random() < 0.05 OR i BETWEEN 400 AND 440 THEN NULL
             ELSE (random() * 10.49)::int END AS score
@@ -32,7 +32,7 @@ SELECT count(*) AS rows_checked, count(*) FILTER (WHERE w.nps IS DISTINCT FROM f
                  WHERE x.submitted_at BETWEEN w.submitted_at - INTERVAL '7 days' AND w.submitted_at) f;
 
 -- rollup() of daily summaries over a sliding 7-day frame
-CREATE TABLE daily AS
+CREATE TEMP TABLE daily AS
 SELECT date_trunc('day', submitted_at) AS day, nps_summary(score) AS s FROM stream GROUP BY 1;
 SELECT count(*) AS days_checked, count(*) FILTER (WHERE w.s IS DISTINCT FROM f.s) AS differences
   FROM (SELECT day, rollup(s) OVER (ORDER BY day ROWS BETWEEN 6 PRECEDING AND CURRENT ROW) AS s FROM daily) w,

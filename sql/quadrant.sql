@@ -18,7 +18,7 @@ SELECT a, b, a < b AS lt, a <= b AS le, a = b AS eq, a <> b AS ne, a >= b AS ge,
                ('optional_good', 'optional_good'), ('optional_poor', 'mandatory_poor')) v(a, b);
 
 -- btree index, hash index, hash aggregation, hash join, merge join
-CREATE TABLE caps AS
+CREATE TEMP TABLE caps AS
 SELECT i AS id, (ARRAY['mandatory_good', 'mandatory_poor', 'optional_good', 'optional_poor'])[1 + i % 4]::mandate_quadrant AS q
   FROM generate_series(1, 4000) i;
 CREATE INDEX caps_q ON caps (q);
@@ -41,7 +41,7 @@ SET enable_sort = off;
 EXPLAIN (COSTS OFF) SELECT q, count(*) FROM caps GROUP BY q;
 SELECT q, count(*) FROM caps GROUP BY q ORDER BY q;
 RESET enable_sort;
-CREATE TABLE actions AS
+CREATE TEMP TABLE actions AS
 SELECT q, recommended_action(q) AS action
   FROM unnest('{mandatory_good,mandatory_poor,optional_good,optional_poor}'::mandate_quadrant[]) q;
 ANALYZE actions;
@@ -56,6 +56,7 @@ SELECT action, count(*) FROM caps JOIN actions USING (q) GROUP BY action ORDER B
 RESET ALL;
 SET search_path = public, platform_metrics;
 SELECT DISTINCT q FROM caps ORDER BY q DESC;
+DROP TABLE caps, actions;
 
 -- Classification by a number: good means experience >= threshold
 SELECT mandatory, experience, threshold, mandate_quadrant(mandatory, experience, threshold)
@@ -124,4 +125,3 @@ SELECT pm_test.error_of(q) AS error FROM unnest(ARRAY[
     $$SELECT platform_metrics.mandate_quadrant(true, 'promoters=1 passives=1 detractors=1'::platform_metrics.nps_summary, 30, 1.0)$$,
     $$SELECT platform_metrics.mandate_quadrant(true, 'promoters=1 passives=1 detractors=1'::platform_metrics.nps_summary, 'NaN')$$]) q;
 
-DROP TABLE caps, actions;
