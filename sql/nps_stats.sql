@@ -20,6 +20,11 @@ SELECT * FROM nps_ci('promoters=50 passives=30 detractors=20', 0.95, 100);
 -- all promoters: clipped at 100; all detractors: clipped at -100
 SELECT high FROM nps_ci('promoters=4 passives=0 detractors=0');
 SELECT low FROM nps_ci('promoters=0 passives=0 detractors=4');
+-- the margin is the half-width of the interval as reported, clipping included:
+-- 5 promoters: p' = 5.75/8, d' = 0.75/8, centre 62.5, unclipped margin 45.0 -> [17.49, 100]
+SELECT round(low::numeric, 2) AS low, high, round(nps_margin(s)::numeric, 2) AS margin,
+       nps_margin(s) = (high - low) / 2 AS half_width
+  FROM (SELECT 'promoters=5 passives=0 detractors=0'::nps_summary s) x, nps_ci(s);
 
 -- Against the reference on 300 deterministic pseudo-random summaries, at four
 -- confidence levels (z from Python's statistics.NormalDist, AS241) and with and

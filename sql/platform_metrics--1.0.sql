@@ -195,7 +195,7 @@ CREATE FUNCTION @extschema@.nps_margin(
     RETURNS double precision
     AS 'MODULE_PATHNAME', 'nps_margin' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.nps_margin(@extschema@.nps_summary, double precision, bigint) IS
-    'Margin of error (half-width before clipping) of the adjusted-Wald NPS interval, in NPS points';
+    'Margin of error of the NPS in points: the half-width of the nps_ci interval';
 
 CREATE FUNCTION @extschema@.nps_test(a @extschema@.nps_summary, b @extschema@.nps_summary)
     RETURNS double precision
@@ -237,7 +237,7 @@ CREATE TYPE @extschema@.mandate_quadrant (
 COMMENT ON TYPE @extschema@.mandate_quadrant IS
     'Mandate-Choice matrix cell: mandatory_good (invest), mandatory_poor (fix ASAP), optional_good (product-market fit), optional_poor (kill)';
 
-COMMENT ON FUNCTION @extschema@.mandate_quadrant_in(cstring) IS 'Text input of mandate_quadrant (case-insensitive, - for _)';
+COMMENT ON FUNCTION @extschema@.mandate_quadrant_in(cstring) IS 'Text input of mandate_quadrant (case-insensitive, - accepted for _)';
 COMMENT ON FUNCTION @extschema@.mandate_quadrant_out(@extschema@.mandate_quadrant) IS 'Text output of mandate_quadrant';
 COMMENT ON FUNCTION @extschema@.mandate_quadrant_recv(internal) IS 'Binary input of mandate_quadrant (one byte, 0-3)';
 COMMENT ON FUNCTION @extschema@.mandate_quadrant_send(@extschema@.mandate_quadrant) IS 'Binary output of mandate_quadrant';

@@ -6,11 +6,12 @@ SELECT q, is_mandatory(q), has_good_experience(q), recommended_action(q)
   FROM unnest('{optional_poor,mandatory_poor,optional_good,mandatory_good}'::mandate_quadrant[]) q
  ORDER BY q;
 
--- Input is case-insensitive, takes - for _, and ignores surrounding spaces
-SELECT 'Mandatory-Good'::mandate_quadrant, ' OPTIONAL_poor '::mandate_quadrant, 'optional-GOOD'::mandate_quadrant;
+-- Input is case-insensitive and takes - for _
+SELECT 'Mandatory-Good'::mandate_quadrant, 'OPTIONAL_poor'::mandate_quadrant, 'optional-GOOD'::mandate_quadrant;
 -- anything else is refused with 22P02 and a hint listing the four values
 SELECT pm_test.error_of(format('SELECT %L::platform_metrics.mandate_quadrant', t)) AS error
-  FROM unnest(ARRAY['invest', 'mandatory', '', 'mandatory__good', 'mandatory good', 'optional_good!']) t;
+  FROM unnest(ARRAY['invest', 'mandatory', '', 'mandatory__good', 'mandatory good', 'optional_good!',
+                    ' optional_poor', 'optional_poor ']) t;
 
 -- Comparison operators follow mandatory_good < mandatory_poor < optional_good < optional_poor
 SELECT a, b, a < b AS lt, a <= b AS le, a = b AS eq, a <> b AS ne, a >= b AS ge, a > b AS gt

@@ -21,11 +21,12 @@ END $$;
 -- Adjusted Wald (Rocks 2016): add 0.75 promoter, 1.5 passive, 0.75 detractor;
 -- p' = (P + 0.75) / (n + 3), d' = (D + 0.75) / (n + 3);
 -- centre 100 (p' - d'), margin 100 z sqrt(((p' + d') - (p' - d')^2) / (n + 3)),
--- times sqrt((N - n) / (N - 1)) for a population of N; clipped to [-100, 100].
+-- times sqrt((N - n) / (N - 1)) for a population of N; clipped to [-100, 100];
+-- the margin is the clipped interval's half-width.
 CREATE FUNCTION pm_test.ref_ci(p bigint, pa bigint, d bigint, z float8, pop bigint,
                                OUT low float8, OUT high float8, OUT margin float8)
 LANGUAGE sql AS $$
-    SELECT greatest(-100, c - m), least(100, c + m), m
+    SELECT greatest(-100, c - m), least(100, c + m), (least(100, c + m) - greatest(-100, c - m)) / 2
       FROM (SELECT 100 * (ap - ad) AS c,
                    100 * z * sqrt(((ap + ad) - (ap - ad) ^ 2) / na)
                        * coalesce(sqrt((pop - n) / (pop - 1.0)), 1) AS m

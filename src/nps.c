@@ -20,7 +20,6 @@
 #include "common/int.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
-#include "nodes/execnodes.h"
 #include "utils/builtins.h"
 
 #include "platform_metrics.h"
@@ -89,21 +88,6 @@ NpsSummaryValidate(const int64 counts[3], int errcode_, int overflow_errcode,
 					 errmsg("nps_summary response count is out of range"),
 					 errdetail("The total number of responses does not fit in a bigint.")));
 	}
-}
-
-/*
- * The state to update: the argument itself when called as an aggregate
- * transition (nodeAgg owns it and will not look at the old value again), a
- * copy otherwise, so that a direct SQL call never scribbles on its input.
- */
-static inline NpsSummary *
-NpsSummaryStateArg(FunctionCallInfo fcinfo)
-{
-	/* what AggCheckCallContext() tests, inlined: this runs once per row */
-	if (fcinfo->context != NULL &&
-		(IsA(fcinfo->context, AggState) || IsA(fcinfo->context, WindowAggState)))
-		return (NpsSummary *) PG_GETARG_POINTER(0);
-	return (NpsSummary *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(0));
 }
 
 /*
@@ -272,7 +256,7 @@ NpsBucket(NpsSummary *s, int32 score)
 Datum
 nps_summary_sfunc(PG_FUNCTION_ARGS)
 {
-	NpsSummary *s = NpsSummaryStateArg(fcinfo);
+	NpsSummary *s = (NpsSummary *) pm_agg_state_arg(fcinfo);
 	int64	   *bucket = NpsBucket(s, PG_GETARG_INT32(1));
 
 	if (unlikely(NpsSummaryResponses(s) == PG_INT64_MAX))
@@ -290,7 +274,7 @@ nps_summary_sfunc(PG_FUNCTION_ARGS)
 Datum
 nps_summary_inv(PG_FUNCTION_ARGS)
 {
-	NpsSummary *s = NpsSummaryStateArg(fcinfo);
+	NpsSummary *s = (NpsSummary *) pm_agg_state_arg(fcinfo);
 	int64	   *bucket = NpsBucket(s, PG_GETARG_INT32(1));
 
 	if (*bucket <= 0)
@@ -303,7 +287,7 @@ nps_summary_inv(PG_FUNCTION_ARGS)
 Datum
 nps_summary_combine(PG_FUNCTION_ARGS)
 {
-	NpsSummary *a = NpsSummaryStateArg(fcinfo);
+	NpsSummary *a = (NpsSummary *) pm_agg_state_arg(fcinfo);
 	NpsSummary *b = PG_GETARG_NPS_SUMMARY_P(1);
 	int64		counts[3];
 
@@ -325,7 +309,7 @@ nps_summary_combine(PG_FUNCTION_ARGS)
 Datum
 nps_summary_combine_inv(PG_FUNCTION_ARGS)
 {
-	NpsSummary *a = NpsSummaryStateArg(fcinfo);
+	NpsSummary *a = (NpsSummary *) pm_agg_state_arg(fcinfo);
 	NpsSummary *b = PG_GETARG_NPS_SUMMARY_P(1);
 
 	if (a->promoters < b->promoters || a->passives < b->passives ||
@@ -493,7 +477,11 @@ nps_ci(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
-/* nps_margin(s, confidence, population): the interval's half-width. */
+/*
+ * nps_margin(s, confidence, population): the half-width of the nps_ci
+ * interval, (high - low) / 2, so that it never claims more uncertainty than
+ * the clipped interval shows.
+ */
 Datum
 nps_margin(PG_FUNCTION_ARGS)
 {
@@ -503,7 +491,7 @@ nps_margin(PG_FUNCTION_ARGS)
 
 	if (!NpsIntervalArgs(fcinfo, &margin, &low, &high))
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(margin);
+	PG_RETURN_FLOAT8((high - low) / 2.0);
 }
 
 /* nps_test(a, b): two-sided p-value of NPS(a) = NPS(b); NULL if either is empty. */

@@ -7,6 +7,7 @@
 
 #include "postgres.h"
 #include "fmgr.h"
+#include "nodes/execnodes.h"
 
 /* platform_metrics.good_experience_nps: the default "good experience" NPS */
 extern double pm_good_experience_nps;
@@ -38,6 +39,26 @@ static inline int64
 NpsSummaryResponses(const NpsSummary *s)
 {
 	return s->promoters + s->passives + s->detractors;
+}
+
+/*
+ * The by-reference state argument (0) of a transition or combine function,
+ * to update in place: the argument itself when called by an aggregate (the
+ * executor owns it and will not look at the old value again), a fresh copy
+ * otherwise, so that a direct SQL call never scribbles on its input.
+ */
+static inline struct varlena *
+pm_agg_state_arg(FunctionCallInfo fcinfo)
+{
+	/* what AggCheckCallContext() tests, inlined: this runs once per row */
+	if (fcinfo->context != NULL &&
+		(IsA(fcinfo->context, AggState) || IsA(fcinfo->context, WindowAggState)))
+	{
+		struct varlena *v = (struct varlena *) PG_GETARG_POINTER(0);
+
+		return likely(!VARATT_IS_EXTENDED(v)) ? v : pg_detoast_datum(v);
+	}
+	return PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(0));
 }
 
 /* Errors out unless 0 < confidence < 1. */

@@ -10,7 +10,6 @@
  */
 #include "postgres.h"
 
-#include <ctype.h>
 #include <math.h>
 
 #include "common/hashfn.h"
@@ -63,21 +62,15 @@ PG_FUNCTION_INFO_V1(mandate_quadrant_has_good_experience);
 PG_FUNCTION_INFO_V1(mandate_quadrant_recommended_action);
 
 /*
- * Text input: one of the four names, case-insensitive, with '-' accepted for
- * '_' and surrounding white space ignored (as boolean input does).
+ * Text input: one of the four names, case-insensitive (ASCII folding, so the
+ * locale cannot change what matches) with '-' accepted for '_'.
  */
 Datum
 mandate_quadrant_in(PG_FUNCTION_ARGS)
 {
 	const char *str = PG_GETARG_CSTRING(0);
 	const char *start = str;
-	size_t		len;
-
-	while (isspace((unsigned char) *start))
-		start++;
-	len = strlen(start);
-	while (len > 0 && isspace((unsigned char) start[len - 1]))
-		len--;
+	size_t		len = strlen(str);
 
 	for (int q = 0; q < MQ_COUNT; q++)
 	{
@@ -88,7 +81,7 @@ mandate_quadrant_in(PG_FUNCTION_ARGS)
 			continue;
 		for (i = 0; i < len; i++)
 		{
-			char		c = (char) tolower((unsigned char) start[i]);
+			char		c = pg_ascii_tolower((unsigned char) start[i]);
 
 			if (c == '-')
 				c = '_';

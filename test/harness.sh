@@ -9,7 +9,7 @@
 # Runs as root on a fresh Debian 12 machine (installs what it needs) or as an
 # ordinary user who already has the packages. PostgreSQL refuses to run as
 # root, so as root the cluster belongs to the postgres OS user.
-set -euo pipefail
+set -Eeuo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -50,15 +50,18 @@ ensure_packages() {
         command -v sudo >/dev/null || die "missing packages ${missing[*]}; run as root or install them"
         sudo="sudo -E"
     fi
-    # A package install must not start a stray cluster on port 5432.
-    if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
-        $sudo mkdir -p /etc/postgresql-common
-        echo 'create_main_cluster = false' | $sudo tee /etc/postgresql-common/createcluster.conf >/dev/null
-    fi
-    $sudo apt-get update -qq
+    # The install must not create and start a stray cluster on port 5432: a
+    # drop-in that postgresql-common reads, removed again afterwards.
+    local dropin=/etc/postgresql-common/createcluster.d/zz-platform-metrics-harness.conf
+    $sudo mkdir -p /etc/postgresql-common/createcluster.d
+    echo 'create_main_cluster = false' | $sudo tee "$dropin" >/dev/null
+    local rc=0
+    $sudo apt-get update -qq && \
     $sudo apt-get install -y -qq --no-install-recommends \
         -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
-        "${missing[@]}" >/dev/null
+        "${missing[@]}" >/dev/null || rc=$?
+    $sudo rm -f "$dropin"
+    [ "$rc" -eq 0 ] || die "apt-get could not install ${missing[*]}"
 }
 
 BASE_PACKAGES=(postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR gcc make libc6-dev)
@@ -102,11 +105,13 @@ cluster_start() {
     local dir=$1 listen=$2 extra=${3:-}
     mkdir -p "$dir"
     is_root && chown postgres: "$dir"
-    as_pg "$PGBIN/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 \
+    as_pg "$PGBIN/initdb" -D "$dir/data" -U postgres --auth-local=trust \
+        --auth-host=scram-sha-256 -E UTF8 \
         --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log"; die "initdb failed"; }
     cat >>"$dir/data/postgresql.conf" <<EOF
 unix_socket_directories = '$dir'
+unix_socket_permissions = 0700
 listen_addresses = '$listen'
 fsync = off
 max_worker_processes = 8
@@ -226,20 +231,27 @@ cmd_demo_stop() {
 cmd_demo() {
     build_install
     cmd_demo_stop >/dev/null
-    # Stop the half-made cluster if anything below fails.
-    trap 'cluster_stop "$DEMO_DIR"' ERR INT TERM
+    # Stop the half-made cluster if anything below fails or is interrupted.
+    DEMO_OK=0
+    trap '[ "${DEMO_OK:-0}" = 1 ] || cluster_stop "$DEMO_DIR"' EXIT
+    trap 'exit 130' INT TERM
     cluster_start "$DEMO_DIR" 127.0.0.1
     say "demo cluster on port $PGPORT"
+    # TCP (for BI tools) needs a password; the socket is for its owner only.
+    local password
+    password=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 16)
+    psql_q -d postgres -c "ALTER ROLE postgres PASSWORD '$password'"
+    (umask 077 && echo "$password" >"$DEMO_DIR/password")
     psql_q -d postgres -c 'CREATE DATABASE demo'
     say "loading sample data (test/demo/sample_data.sql)"
     psql_q -d demo -f test/demo/sample_data.sql
     say "dashboard queries (test/demo/dashboard.sql)"
     "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d demo -f test/demo/dashboard.sql
-    trap - ERR INT TERM
+    DEMO_OK=1
     echo
     say "the demo cluster keeps running; connect with:"
     echo "psql -h $DEMO_DIR -p $PGPORT -U postgres demo"
-    say "(BI tools: host 127.0.0.1, port $PGPORT, user postgres, database demo; stop it with: make demo-stop)"
+    say "(BI tools: host 127.0.0.1, port $PGPORT, database demo, user postgres, password in $DEMO_DIR/password; stop it with: make demo-stop)"
 }
 
 # ---------------------------------------------------------------------------
