@@ -372,3 +372,321 @@ CREATE FUNCTION @extschema@.recommended_action(@extschema@.mandate_quadrant) RET
     AS 'MODULE_PATHNAME', 'mandate_quadrant_recommended_action' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.recommended_action(@extschema@.mandate_quadrant) IS
     'What to do about a capability in this quadrant: invest, fix ASAP, product-market fit, kill';
+
+------------------------------------------------------------------------------
+-- Time to value
+------------------------------------------------------------------------------
+
+-- Shared aggregate support of the exact and Kaplan-Meier aggregates, whose
+-- state (every value) is internal: it only travels between the processes of
+-- one server.  ttv_sketch is the mergeable, distributable summary.
+CREATE FUNCTION @extschema@.ttv_values_combine(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'ttv_values_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_values_combine(internal, internal) IS
+    'Combine function of the exact and Kaplan-Meier time-to-value aggregates';
+CREATE FUNCTION @extschema@.ttv_values_serialize(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'ttv_values_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_values_serialize(internal) IS
+    'Serialize function of the exact and Kaplan-Meier time-to-value aggregates (parallel query)';
+CREATE FUNCTION @extschema@.ttv_values_deserialize(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'ttv_values_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_values_deserialize(bytea, internal) IS
+    'Deserialize function of the exact and Kaplan-Meier time-to-value aggregates (parallel query)';
+
+-- Exact percentiles: percentile_cont semantics as plain aggregates
+CREATE FUNCTION @extschema@.ttv_exact_sfunc(internal, interval, double precision) RETURNS internal
+    AS 'MODULE_PATHNAME', 'ttv_exact_sfunc' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_exact_sfunc(internal, interval, double precision) IS
+    'Transition function of ttv_percentile(interval, double precision)';
+CREATE FUNCTION @extschema@.ttv_exact_sfunc(internal, interval, double precision[]) RETURNS internal
+    AS 'MODULE_PATHNAME', 'ttv_exact_sfunc' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_exact_sfunc(internal, interval, double precision[]) IS
+    'Transition function of ttv_percentile(interval, double precision[])';
+CREATE FUNCTION @extschema@.ttv_exact_ffunc(internal) RETURNS interval
+    AS 'MODULE_PATHNAME', 'ttv_exact_ffunc' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_exact_ffunc(internal) IS
+    'Final function of ttv_percentile(interval, double precision)';
+CREATE FUNCTION @extschema@.ttv_exact_array_ffunc(internal) RETURNS interval[]
+    AS 'MODULE_PATHNAME', 'ttv_exact_ffunc' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_exact_array_ffunc(internal) IS
+    'Final function of ttv_percentile(interval, double precision[])';
+
+CREATE AGGREGATE @extschema@.ttv_percentile(ttv interval, p double precision) (
+    SFUNC = @extschema@.ttv_exact_sfunc,
+    STYPE = internal,
+    SSPACE = 1048576,
+    FINALFUNC = @extschema@.ttv_exact_ffunc,
+    COMBINEFUNC = @extschema@.ttv_values_combine,
+    SERIALFUNC = @extschema@.ttv_values_serialize,
+    DESERIALFUNC = @extschema@.ttv_values_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.ttv_percentile(interval, double precision) IS
+    'Exact percentile of time to value, equal to percentile_cont(p) WITHIN GROUP (ORDER BY ttv), parallel';
+
+CREATE AGGREGATE @extschema@.ttv_percentile(ttv interval, p double precision[]) (
+    SFUNC = @extschema@.ttv_exact_sfunc,
+    STYPE = internal,
+    SSPACE = 1048576,
+    FINALFUNC = @extschema@.ttv_exact_array_ffunc,
+    COMBINEFUNC = @extschema@.ttv_values_combine,
+    SERIALFUNC = @extschema@.ttv_values_serialize,
+    DESERIALFUNC = @extschema@.ttv_values_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.ttv_percentile(interval, double precision[]) IS
+    'Exact percentiles of time to value, equal to percentile_cont(p[]) WITHIN GROUP (ORDER BY ttv), parallel';
+
+-- Censoring-aware (Kaplan-Meier) percentiles and curves.  STABLE: without
+-- as_of, observation ends at the transaction's start.
+CREATE FUNCTION @extschema@.ttv_km_sfunc(internal, timestamptz, timestamptz, double precision) RETURNS internal
+    AS 'MODULE_PATHNAME', 'ttv_km_sfunc' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.ttv_km_sfunc(internal, timestamptz, timestamptz, double precision[]) RETURNS internal
+    AS 'MODULE_PATHNAME', 'ttv_km_sfunc' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.ttv_km_sfunc(internal, timestamptz, timestamptz, double precision, timestamptz) RETURNS internal
+    AS 'MODULE_PATHNAME', 'ttv_km_sfunc' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.ttv_km_sfunc(internal, timestamptz, timestamptz, double precision[], timestamptz) RETURNS internal
+    AS 'MODULE_PATHNAME', 'ttv_km_sfunc' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_km_sfunc(internal, timestamptz, timestamptz, double precision) IS
+    'Transition function of ttv_percentile(started_at, reached_at, p)';
+COMMENT ON FUNCTION @extschema@.ttv_km_sfunc(internal, timestamptz, timestamptz, double precision[]) IS
+    'Transition function of ttv_percentile(started_at, reached_at, p[])';
+COMMENT ON FUNCTION @extschema@.ttv_km_sfunc(internal, timestamptz, timestamptz, double precision, timestamptz) IS
+    'Transition function of ttv_percentile(started_at, reached_at, p, as_of)';
+COMMENT ON FUNCTION @extschema@.ttv_km_sfunc(internal, timestamptz, timestamptz, double precision[], timestamptz) IS
+    'Transition function of ttv_percentile(started_at, reached_at, p[], as_of)';
+CREATE FUNCTION @extschema@.ttv_km_ffunc(internal) RETURNS interval
+    AS 'MODULE_PATHNAME', 'ttv_km_ffunc' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_km_ffunc(internal) IS
+    'Final function of the Kaplan-Meier ttv_percentile with one p';
+CREATE FUNCTION @extschema@.ttv_km_array_ffunc(internal) RETURNS interval[]
+    AS 'MODULE_PATHNAME', 'ttv_km_ffunc' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_km_array_ffunc(internal) IS
+    'Final function of the Kaplan-Meier ttv_percentile with an array of p';
+
+CREATE AGGREGATE @extschema@.ttv_percentile(started_at timestamptz, reached_at timestamptz, p double precision) (
+    SFUNC = @extschema@.ttv_km_sfunc, STYPE = internal, SSPACE = 1048576,
+    FINALFUNC = @extschema@.ttv_km_ffunc, COMBINEFUNC = @extschema@.ttv_values_combine,
+    SERIALFUNC = @extschema@.ttv_values_serialize, DESERIALFUNC = @extschema@.ttv_values_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE @extschema@.ttv_percentile(started_at timestamptz, reached_at timestamptz, p double precision[]) (
+    SFUNC = @extschema@.ttv_km_sfunc, STYPE = internal, SSPACE = 1048576,
+    FINALFUNC = @extschema@.ttv_km_array_ffunc, COMBINEFUNC = @extschema@.ttv_values_combine,
+    SERIALFUNC = @extschema@.ttv_values_serialize, DESERIALFUNC = @extschema@.ttv_values_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE @extschema@.ttv_percentile(started_at timestamptz, reached_at timestamptz, p double precision, as_of timestamptz) (
+    SFUNC = @extschema@.ttv_km_sfunc, STYPE = internal, SSPACE = 1048576,
+    FINALFUNC = @extschema@.ttv_km_ffunc, COMBINEFUNC = @extschema@.ttv_values_combine,
+    SERIALFUNC = @extschema@.ttv_values_serialize, DESERIALFUNC = @extschema@.ttv_values_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE @extschema@.ttv_percentile(started_at timestamptz, reached_at timestamptz, p double precision[], as_of timestamptz) (
+    SFUNC = @extschema@.ttv_km_sfunc, STYPE = internal, SSPACE = 1048576,
+    FINALFUNC = @extschema@.ttv_km_array_ffunc, COMBINEFUNC = @extschema@.ttv_values_combine,
+    SERIALFUNC = @extschema@.ttv_values_serialize, DESERIALFUNC = @extschema@.ttv_values_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.ttv_percentile(timestamptz, timestamptz, double precision) IS
+    'Kaplan-Meier percentile of time to milestone; rows not there yet are censored at the transaction start; NULL when not known yet';
+COMMENT ON AGGREGATE @extschema@.ttv_percentile(timestamptz, timestamptz, double precision[]) IS
+    'Kaplan-Meier percentiles of time to milestone; rows not there yet are censored at the transaction start';
+COMMENT ON AGGREGATE @extschema@.ttv_percentile(timestamptz, timestamptz, double precision, timestamptz) IS
+    'Kaplan-Meier percentile of time to milestone as observed at as_of; NULL when not known yet';
+COMMENT ON AGGREGATE @extschema@.ttv_percentile(timestamptz, timestamptz, double precision[], timestamptz) IS
+    'Kaplan-Meier percentiles of time to milestone as observed at as_of';
+
+-- ttv_curve: the stored Kaplan-Meier curve
+CREATE TYPE @extschema@.ttv_curve;
+CREATE FUNCTION @extschema@.ttv_curve_in(cstring) RETURNS @extschema@.ttv_curve
+    AS 'MODULE_PATHNAME', 'ttv_curve_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.ttv_curve_out(@extschema@.ttv_curve) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'ttv_curve_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.ttv_curve_recv(internal) RETURNS @extschema@.ttv_curve
+    AS 'MODULE_PATHNAME', 'ttv_curve_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.ttv_curve_send(@extschema@.ttv_curve) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'ttv_curve_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE @extschema@.ttv_curve (
+    INPUT = @extschema@.ttv_curve_in, OUTPUT = @extschema@.ttv_curve_out,
+    RECEIVE = @extschema@.ttv_curve_recv, SEND = @extschema@.ttv_curve_send,
+    INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = extended
+);
+COMMENT ON TYPE @extschema@.ttv_curve IS
+    'Kaplan-Meier time-to-milestone curve: per distinct duration, how many reached the milestone and how many were still on their way';
+COMMENT ON FUNCTION @extschema@.ttv_curve_in(cstring) IS 'Text input of ttv_curve: seconds:reached:censored ...';
+COMMENT ON FUNCTION @extschema@.ttv_curve_out(@extschema@.ttv_curve) IS 'Text output of ttv_curve';
+COMMENT ON FUNCTION @extschema@.ttv_curve_recv(internal) IS 'Binary input of ttv_curve (validated)';
+COMMENT ON FUNCTION @extschema@.ttv_curve_send(@extschema@.ttv_curve) IS 'Binary output of ttv_curve';
+
+CREATE FUNCTION @extschema@.ttv_curve_eq(@extschema@.ttv_curve, @extschema@.ttv_curve) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'ttv_curve_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION @extschema@.ttv_curve_eq(@extschema@.ttv_curve, @extschema@.ttv_curve) IS 'Equality of ttv_curve';
+CREATE OPERATOR @extschema@.= (
+    LEFTARG = @extschema@.ttv_curve, RIGHTARG = @extschema@.ttv_curve,
+    FUNCTION = @extschema@.ttv_curve_eq, COMMUTATOR = OPERATOR(@extschema@.=),
+    RESTRICT = eqsel, JOIN = eqjoinsel
+);
+COMMENT ON OPERATOR @extschema@.= (@extschema@.ttv_curve, @extschema@.ttv_curve) IS 'same points and counts';
+
+CREATE FUNCTION @extschema@.ttv_curve_sfunc(internal, timestamptz, timestamptz) RETURNS internal
+    AS 'MODULE_PATHNAME', 'ttv_curve_sfunc' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.ttv_curve_sfunc(internal, timestamptz, timestamptz, timestamptz) RETURNS internal
+    AS 'MODULE_PATHNAME', 'ttv_curve_sfunc' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_curve_sfunc(internal, timestamptz, timestamptz) IS
+    'Transition function of ttv_curve(started_at, reached_at)';
+COMMENT ON FUNCTION @extschema@.ttv_curve_sfunc(internal, timestamptz, timestamptz, timestamptz) IS
+    'Transition function of ttv_curve(started_at, reached_at, as_of)';
+CREATE FUNCTION @extschema@.ttv_curve_ffunc(internal) RETURNS @extschema@.ttv_curve
+    AS 'MODULE_PATHNAME', 'ttv_curve_ffunc' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_curve_ffunc(internal) IS 'Final function of ttv_curve()';
+CREATE FUNCTION @extschema@.ttv_curve_combine(@extschema@.ttv_curve, @extschema@.ttv_curve) RETURNS @extschema@.ttv_curve
+    AS 'MODULE_PATHNAME', 'ttv_curve_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_curve_combine(@extschema@.ttv_curve, @extschema@.ttv_curve) IS
+    'Merges two curves (transition and combine function of rollup(ttv_curve))';
+
+CREATE AGGREGATE @extschema@.ttv_curve(started_at timestamptz, reached_at timestamptz) (
+    SFUNC = @extschema@.ttv_curve_sfunc, STYPE = internal, SSPACE = 1048576,
+    FINALFUNC = @extschema@.ttv_curve_ffunc, COMBINEFUNC = @extschema@.ttv_values_combine,
+    SERIALFUNC = @extschema@.ttv_values_serialize, DESERIALFUNC = @extschema@.ttv_values_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE @extschema@.ttv_curve(started_at timestamptz, reached_at timestamptz, as_of timestamptz) (
+    SFUNC = @extschema@.ttv_curve_sfunc, STYPE = internal, SSPACE = 1048576,
+    FINALFUNC = @extschema@.ttv_curve_ffunc, COMBINEFUNC = @extschema@.ttv_values_combine,
+    SERIALFUNC = @extschema@.ttv_values_serialize, DESERIALFUNC = @extschema@.ttv_values_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.ttv_curve(timestamptz, timestamptz) IS
+    'Kaplan-Meier curve of time to milestone, rows not there yet censored at the transaction start';
+COMMENT ON AGGREGATE @extschema@.ttv_curve(timestamptz, timestamptz, timestamptz) IS
+    'Kaplan-Meier curve of time to milestone as observed at as_of';
+
+CREATE AGGREGATE @extschema@.rollup(@extschema@.ttv_curve) (
+    SFUNC = @extschema@.ttv_curve_combine, STYPE = @extschema@.ttv_curve,
+    COMBINEFUNC = @extschema@.ttv_curve_combine, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.rollup(@extschema@.ttv_curve) IS
+    'Merges stored time-to-value curves of disjoint sets of subjects';
+
+CREATE FUNCTION @extschema@.ttv_percentile(curve @extschema@.ttv_curve, p double precision) RETURNS interval
+    AS 'MODULE_PATHNAME', 'ttv_curve_percentile' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_percentile(@extschema@.ttv_curve, double precision) IS
+    'Kaplan-Meier percentile of a stored curve; NULL when not known yet';
+CREATE FUNCTION @extschema@.ttv_percentile(curve @extschema@.ttv_curve, p double precision[]) RETURNS interval[]
+    AS 'MODULE_PATHNAME', 'ttv_curve_percentile' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_percentile(@extschema@.ttv_curve, double precision[]) IS
+    'Kaplan-Meier percentiles of a stored curve; NULL elements where not known yet';
+CREATE FUNCTION @extschema@.ttv_count(@extschema@.ttv_curve) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'ttv_curve_count' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_count(@extschema@.ttv_curve) IS 'Subjects in the curve (started)';
+CREATE FUNCTION @extschema@.ttv_reached(@extschema@.ttv_curve) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'ttv_curve_reached' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_reached(@extschema@.ttv_curve) IS 'Subjects who reached the milestone';
+CREATE FUNCTION @extschema@.ttv_censored(@extschema@.ttv_curve) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'ttv_curve_censored' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_censored(@extschema@.ttv_curve) IS 'Subjects still on their way when observed';
+
+CREATE FUNCTION @extschema@.ttv_points(curve @extschema@.ttv_curve, confidence double precision DEFAULT 0.95,
+        OUT time_to_value interval, OUT at_risk bigint, OUT reached bigint, OUT censored bigint,
+        OUT survival double precision, OUT reached_share double precision,
+        OUT survival_low double precision, OUT survival_high double precision)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'ttv_curve_points' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
+COMMENT ON FUNCTION @extschema@.ttv_points(@extschema@.ttv_curve, double precision) IS
+    'Points of a Kaplan-Meier curve: at risk, reached, censored, S(t) and its Greenwood log(-log) confidence interval';
+
+-- ttv_sketch: mergeable, relative-error sketch (DDSketch)
+CREATE TYPE @extschema@.ttv_sketch;
+CREATE FUNCTION @extschema@.ttv_sketch_in(cstring) RETURNS @extschema@.ttv_sketch
+    AS 'MODULE_PATHNAME', 'ttv_sketch_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.ttv_sketch_out(@extschema@.ttv_sketch) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'ttv_sketch_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.ttv_sketch_recv(internal) RETURNS @extschema@.ttv_sketch
+    AS 'MODULE_PATHNAME', 'ttv_sketch_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.ttv_sketch_send(@extschema@.ttv_sketch) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'ttv_sketch_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE @extschema@.ttv_sketch (
+    INPUT = @extschema@.ttv_sketch_in, OUTPUT = @extschema@.ttv_sketch_out,
+    RECEIVE = @extschema@.ttv_sketch_recv, SEND = @extschema@.ttv_sketch_send,
+    INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = extended
+);
+COMMENT ON TYPE @extschema@.ttv_sketch IS
+    'Mergeable time-to-value sketch (DDSketch): percentiles within a guaranteed relative error, exact count, min, max and mean';
+COMMENT ON FUNCTION @extschema@.ttv_sketch_in(cstring) IS 'Text input of ttv_sketch (validated)';
+COMMENT ON FUNCTION @extschema@.ttv_sketch_out(@extschema@.ttv_sketch) IS 'Text output of ttv_sketch (lossless)';
+COMMENT ON FUNCTION @extschema@.ttv_sketch_recv(internal) IS 'Binary input of ttv_sketch (validated)';
+COMMENT ON FUNCTION @extschema@.ttv_sketch_send(@extschema@.ttv_sketch) IS 'Binary output of ttv_sketch';
+
+CREATE FUNCTION @extschema@.ttv_sketch_eq(@extschema@.ttv_sketch, @extschema@.ttv_sketch) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'ttv_sketch_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION @extschema@.ttv_sketch_eq(@extschema@.ttv_sketch, @extschema@.ttv_sketch) IS 'Equality of ttv_sketch';
+CREATE OPERATOR @extschema@.= (
+    LEFTARG = @extschema@.ttv_sketch, RIGHTARG = @extschema@.ttv_sketch,
+    FUNCTION = @extschema@.ttv_sketch_eq, COMMUTATOR = OPERATOR(@extschema@.=),
+    RESTRICT = eqsel, JOIN = eqjoinsel
+);
+COMMENT ON OPERATOR @extschema@.= (@extschema@.ttv_sketch, @extschema@.ttv_sketch) IS 'same accuracy, statistics and buckets';
+
+CREATE FUNCTION @extschema@.ttv_sketch_sfunc(@extschema@.ttv_sketch, interval) RETURNS @extschema@.ttv_sketch
+    AS 'MODULE_PATHNAME', 'ttv_sketch_sfunc' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_sketch_sfunc(@extschema@.ttv_sketch, interval) IS
+    'Transition function of ttv_sketch(interval)';
+CREATE FUNCTION @extschema@.ttv_sketch_sfunc(@extschema@.ttv_sketch, interval, double precision) RETURNS @extschema@.ttv_sketch
+    AS 'MODULE_PATHNAME', 'ttv_sketch_sfunc' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_sketch_sfunc(@extschema@.ttv_sketch, interval, double precision) IS
+    'Transition function of ttv_sketch(interval, relative_accuracy)';
+CREATE FUNCTION @extschema@.ttv_sketch_combine(@extschema@.ttv_sketch, @extschema@.ttv_sketch) RETURNS @extschema@.ttv_sketch
+    AS 'MODULE_PATHNAME', 'ttv_sketch_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_sketch_combine(@extschema@.ttv_sketch, @extschema@.ttv_sketch) IS
+    'Merges two sketches of the same accuracy (combine function, and transition of rollup(ttv_sketch))';
+CREATE FUNCTION @extschema@.ttv_sketch_ffunc(@extschema@.ttv_sketch) RETURNS @extschema@.ttv_sketch
+    AS 'MODULE_PATHNAME', 'ttv_sketch_ffunc' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_sketch_ffunc(@extschema@.ttv_sketch) IS
+    'Final function of ttv_sketch() and rollup(ttv_sketch): a compact copy';
+
+CREATE AGGREGATE @extschema@.ttv_sketch(ttv interval) (
+    SFUNC = @extschema@.ttv_sketch_sfunc, STYPE = @extschema@.ttv_sketch, SSPACE = 8192,
+    FINALFUNC = @extschema@.ttv_sketch_ffunc, COMBINEFUNC = @extschema@.ttv_sketch_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.ttv_sketch(interval) IS
+    'Mergeable sketch of time-to-value durations, 1% relative accuracy';
+CREATE AGGREGATE @extschema@.ttv_sketch(ttv interval, relative_accuracy double precision) (
+    SFUNC = @extschema@.ttv_sketch_sfunc, STYPE = @extschema@.ttv_sketch, SSPACE = 8192,
+    FINALFUNC = @extschema@.ttv_sketch_ffunc, COMBINEFUNC = @extschema@.ttv_sketch_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.ttv_sketch(interval, double precision) IS
+    'Mergeable sketch of time-to-value durations with the given relative accuracy (0.0001 to 0.1)';
+CREATE AGGREGATE @extschema@.rollup(@extschema@.ttv_sketch) (
+    SFUNC = @extschema@.ttv_sketch_combine, STYPE = @extschema@.ttv_sketch, SSPACE = 8192,
+    FINALFUNC = @extschema@.ttv_sketch_ffunc, COMBINEFUNC = @extschema@.ttv_sketch_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.rollup(@extschema@.ttv_sketch) IS
+    'Merges stored sketches (e.g. per-day into per-quarter), equal to the sketch of the raw values';
+
+CREATE FUNCTION @extschema@.ttv_percentile(sketch @extschema@.ttv_sketch, p double precision) RETURNS interval
+    AS 'MODULE_PATHNAME', 'ttv_sketch_percentile' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_percentile(@extschema@.ttv_sketch, double precision) IS
+    'Percentile estimate of a sketch (percentile_cont semantics) within its relative accuracy';
+CREATE FUNCTION @extschema@.ttv_percentile(sketch @extschema@.ttv_sketch, p double precision[]) RETURNS interval[]
+    AS 'MODULE_PATHNAME', 'ttv_sketch_percentile' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_percentile(@extschema@.ttv_sketch, double precision[]) IS
+    'Percentile estimates of a sketch within its relative accuracy';
+CREATE FUNCTION @extschema@.ttv_count(@extschema@.ttv_sketch) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'ttv_sketch_count' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_count(@extschema@.ttv_sketch) IS 'Number of durations in the sketch (exact)';
+CREATE FUNCTION @extschema@.ttv_min(@extschema@.ttv_sketch) RETURNS interval
+    AS 'MODULE_PATHNAME', 'ttv_sketch_min' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_min(@extschema@.ttv_sketch) IS 'Shortest duration in the sketch (exact)';
+CREATE FUNCTION @extschema@.ttv_max(@extschema@.ttv_sketch) RETURNS interval
+    AS 'MODULE_PATHNAME', 'ttv_sketch_max' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_max(@extschema@.ttv_sketch) IS 'Longest duration in the sketch (exact)';
+CREATE FUNCTION @extschema@.ttv_mean(@extschema@.ttv_sketch) RETURNS interval
+    AS 'MODULE_PATHNAME', 'ttv_sketch_mean' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_mean(@extschema@.ttv_sketch) IS 'Mean duration in the sketch (exact to the microsecond)';
+CREATE FUNCTION @extschema@.ttv_accuracy(@extschema@.ttv_sketch) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'ttv_sketch_accuracy' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_accuracy(@extschema@.ttv_sketch) IS 'Relative accuracy the sketch was built with';

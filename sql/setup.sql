@@ -55,9 +55,20 @@ SELECT p.oid::regprocedure AS not_parallel_safe
    AND d.deptype = 'e' AND p.proparallel <> 's'
  ORDER BY 1;
 
--- Every aggregate has a combine function and a non-internal state (expect no rows).
-SELECT a.aggfnoid::regprocedure AS not_mergeable
+-- Every aggregate can run in parallel plans: a combine function, and for an
+-- internal state serialize/deserialize functions (expect no rows).
+SELECT a.aggfnoid::regprocedure AS not_parallel_combinable
   FROM pg_aggregate a JOIN pg_depend d ON d.objid = a.aggfnoid AND d.classid = 'pg_proc'::regclass
  WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'platform_metrics')
-   AND (a.aggcombinefn = 0 OR a.aggtranstype = 'internal'::regtype)
+   AND (a.aggcombinefn = 0
+        OR (a.aggtranstype = 'internal'::regtype AND (a.aggserialfn = 0 OR a.aggdeserialfn = 0)))
+ ORDER BY 1;
+
+-- The aggregates whose state is internal (every value is kept, so it cannot
+-- be shipped as a small text value): exact and Kaplan-Meier percentiles and
+-- curves.  Everything else keeps a real SQL type as its state.
+SELECT a.aggfnoid::regprocedure AS internal_state
+  FROM pg_aggregate a JOIN pg_depend d ON d.objid = a.aggfnoid AND d.classid = 'pg_proc'::regclass
+ WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'platform_metrics')
+   AND a.aggtranstype = 'internal'::regtype
  ORDER BY 1;
