@@ -25,22 +25,7 @@ SELECT count(*) AS rows,
 SELECT nps_summary_send(s) AS summary_bytes, mandate_quadrant_send(q) AS quadrant_bytes
   FROM stored WHERE id = 4;
 
--- Binary input that recv must refuse.  recv_as() writes the bytes as the raw
--- field of a binary COPY file (server side, in the data directory) and reads
--- them back into a column of the given type, so they reach the type's recv.
-CREATE FUNCTION pm_test.recv_as(bytes bytea, typ regtype) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    result text;
-    path text := current_setting('data_directory') || '/pm_recv_test.bin';
-BEGIN
-    EXECUTE format('COPY (SELECT %L::bytea) TO %L (FORMAT binary)', bytes, path);
-    EXECUTE format('CREATE TEMP TABLE pm_recv (v %s)', typ);
-    EXECUTE format('COPY pm_recv FROM %L (FORMAT binary)', path);
-    SELECT v::text INTO result FROM pm_recv;
-    DROP TABLE pm_recv;
-    RETURN result;
-END $$;
-
+-- Binary input that recv must refuse, through pm_test.recv_as() (setup.sql).
 SELECT what, pm_test.error_of(format('SELECT pm_test.recv_as(%L, %L)', bytes, 'platform_metrics.nps_summary')) AS result
   FROM (VALUES
     ('well-formed',      '\x01000000000000000100000000000000020000000000000003'::bytea),
@@ -58,4 +43,3 @@ SELECT what, pm_test.error_of(format('SELECT pm_test.recv_as(%L, %L)', bytes, 'p
                ('two bytes', '\x0001'), ('empty', '\x')) v(what, bytes);
 
 DROP TABLE stored, from_text, from_binary;
-DROP FUNCTION pm_test.recv_as;

@@ -34,6 +34,22 @@ LANGUAGE sql AS $$
                       FROM (SELECT (p + pa + d)::float8 AS n) x) y) w
 $$;
 
+-- recv_as(bytes, type) writes the bytes as the raw
+-- field of a binary COPY file (server side, in the data directory) and reads
+-- them back into a column of the given type, so they reach the type's recv.
+CREATE FUNCTION pm_test.recv_as(bytes bytea, typ regtype) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    result text;
+    path text := current_setting('data_directory') || '/pm_recv_test.bin';
+BEGIN
+    EXECUTE format('COPY (SELECT %L::bytea) TO %L (FORMAT binary)', bytes, path);
+    EXECUTE format('CREATE TEMP TABLE pm_recv (v %s)', typ);
+    EXECUTE format('COPY pm_recv FROM %L (FORMAT binary)', path);
+    SELECT v::text INTO result FROM pm_recv;
+    DROP TABLE pm_recv;
+    RETURN result;
+END $$;
+
 -- The extension lives in its own schema.
 SELECT extname, extversion, nspname AS schema
   FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace

@@ -1,0 +1,180 @@
+-- Censoring-aware time to value: Kaplan-Meier percentiles, ttv_curve, ttv_points.
+SET search_path = public, platform_metrics;
+SET extra_float_digits = 0;
+-- Durations are elapsed time: in a zone with daylight saving, "a day" between
+-- two local midnights can be 23 or 25 hours.  The data below is in whole days.
+SET TimeZone = 'UTC';
+
+-- Hand-worked: six teams start onboarding on 2026-01-01; observed on 2026-01-10.
+--   reached after 1 day, 3 days, 3 days, 5 days; two are still on their way.
+--   t = 1: 6 at risk, 1 reached: S = 5/6;  t = 3: 5 at risk, 2 reached: S = 3/6
+--   t = 5: 3 at risk, 1 reached: S = 2/6;  the two others are censored at 9 days.
+--   p = 0.5 -> 3 days (1 - S = 1/2); p = 0.6 -> 5 days (2/3); p = 0.9 -> NULL:
+--   two thirds have arrived and the rest are still on their way, so the 90th
+--   percentile is not known yet.  The naive median of those who arrived, 3 days,
+--   would hide the two teams still stuck.
+CREATE TEMP TABLE onb (team text, started_at timestamptz, reached_at timestamptz);
+INSERT INTO onb VALUES
+    ('a', '2026-01-01', '2026-01-02'), ('b', '2026-01-01', '2026-01-04'), ('c', '2026-01-01', '2026-01-04'),
+    ('d', '2026-01-01', '2026-01-06'), ('e', '2026-01-01', NULL), ('f', '2026-01-01', NULL);
+SELECT ttv_percentile(started_at, reached_at, 0.5, '2026-01-10') AS p50,
+       ttv_percentile(started_at, reached_at, 0.6, '2026-01-10') AS p60,
+       ttv_percentile(started_at, reached_at, 0.9, '2026-01-10') AS p90,
+       ttv_percentile(started_at, reached_at, ARRAY[0.5, NULL, 0.9], '2026-01-10') AS as_array
+  FROM onb;
+-- Observed on 2026-01-05 instead: d (reached on the 6th) is still on its way then.
+--   t = 1: S = 5/6; t = 3: S = 3/6; d, e, f censored at 4 days: p = 0.6 unknown.
+SELECT ttv_curve(started_at, reached_at, '2026-01-05') AS curve,
+       ttv_percentile(started_at, reached_at, 0.6, '2026-01-05') AS p60
+  FROM onb;
+SELECT * FROM ttv_points((SELECT ttv_curve(started_at, reached_at, '2026-01-10') FROM onb));
+
+-- The textbook example: remission times (weeks) of the 6-MP group of Freireich
+-- et al. (1963), as in Kleinbaum & Klein, Survival Analysis, table 2.  A "+"
+-- marks a censored time:  6 6 6 6+ 7 9+ 10 10+ 11+ 13 16 17+ 19+ 20+ 22 23 25+
+-- 32+ 32+ 34+ 35+.  Published S(t): 0.857 0.807 0.753 0.690 0.627 0.538 0.448 at
+-- t = 6 7 10 13 16 22 23; median 23 weeks.  Weeks are written as days here; a
+-- censored subject started (as_of - its time) and has not arrived.
+CREATE TEMP TABLE mp6 AS
+SELECT CASE WHEN censored THEN TIMESTAMPTZ '2026-06-01' - weeks * INTERVAL '1 day'
+            ELSE TIMESTAMPTZ '2026-01-01' END AS started_at,
+       CASE WHEN censored THEN NULL ELSE TIMESTAMPTZ '2026-01-01' + weeks * INTERVAL '1 day' END AS reached_at
+  FROM (VALUES (6, false), (6, false), (6, false), (6, true), (7, false), (9, true), (10, false), (10, true),
+               (11, true), (13, false), (16, false), (17, true), (19, true), (20, true), (22, false),
+               (23, false), (25, true), (32, true), (32, true), (34, true), (35, true)) v(weeks, censored);
+SELECT time_to_value, at_risk, reached, censored, round(survival::numeric, 3) AS survival
+  FROM ttv_points((SELECT ttv_curve(started_at, reached_at, '2026-06-01') FROM mp6))
+ WHERE reached > 0;
+SELECT ttv_percentile(started_at, reached_at, 0.5, '2026-06-01') AS median FROM mp6;
+
+-- Against a plain-SQL Kaplan-Meier (product of 1 - d/n over distinct times,
+-- Greenwood's sum, the log(-log) interval) on 40 pseudo-random groups with
+-- whole-day durations (many ties) and a third of the subjects censored.
+SELECT setseed(0.61);
+CREATE TEMP TABLE cohort AS
+SELECT grp, dur, censored,
+       CASE WHEN censored THEN TIMESTAMPTZ '2026-09-01' - dur * INTERVAL '1 day'
+            ELSE TIMESTAMPTZ '2026-01-01' + (random() * 30)::int * INTERVAL '1 day' END AS started_at
+  FROM (SELECT grp, (random() * 60)::int AS dur, random() < 0.33 AS censored
+          FROM generate_series(1, 40) grp, generate_series(1, 5 + (grp * 13) % 90)) x;
+ALTER TABLE cohort ADD reached_at timestamptz;
+UPDATE cohort SET reached_at = started_at + dur * INTERVAL '1 day' WHERE NOT censored;
+
+CREATE TEMP TABLE ref_km AS
+WITH times AS (
+    SELECT grp, dur AS t, count(*) FILTER (WHERE NOT censored) AS d, count(*) FILTER (WHERE censored) AS c
+      FROM cohort GROUP BY grp, dur),
+risk AS (
+    SELECT *, sum(d + c) OVER (PARTITION BY grp ORDER BY t DESC) AS n FROM times)
+SELECT grp, t, d, c, n,
+       CASE WHEN bool_or(d = n AND d > 0) OVER w THEN 0
+            ELSE exp(coalesce(sum(CASE WHEN d > 0 AND d < n THEN ln(1 - d::float8 / n) END) OVER w, 0)) END AS s,
+       coalesce(sum(CASE WHEN d > 0 AND d < n THEN d::float8 / (n * (n - d)) END) OVER w, 0) AS gw
+  FROM risk WINDOW w AS (PARTITION BY grp ORDER BY t);
+ALTER TABLE ref_km ADD low float8, ADD high float8;
+UPDATE ref_km SET low = CASE WHEN s >= 1 THEN 1 WHEN s > 0 THEN s ^ exp(1.9599639845400538 * sqrt(gw) / abs(ln(s))) END,
+                  high = CASE WHEN s >= 1 THEN 1 WHEN s > 0 THEN s ^ exp(-1.9599639845400538 * sqrt(gw) / abs(ln(s))) END;
+
+CREATE TEMP TABLE curves AS
+SELECT grp, ttv_curve(started_at, reached_at, '2026-09-01') AS curve FROM cohort GROUP BY grp;
+SELECT count(*) AS points,
+       count(*) FILTER (WHERE p.at_risk <> r.n OR p.reached <> r.d OR p.censored <> r.c) AS count_differences,
+       count(*) FILTER (WHERE abs(p.survival - r.s) > 1e-12) AS survival_differences,
+       count(*) FILTER (WHERE abs(p.survival_low - r.low) > 1e-9 OR abs(p.survival_high - r.high) > 1e-9
+                           OR (p.survival_low IS NULL) <> (r.low IS NULL)) AS interval_differences
+  FROM curves JOIN LATERAL ttv_points(curve) p ON true
+  JOIN ref_km r ON r.grp = curves.grp AND r.t * INTERVAL '1 day' = p.time_to_value;
+-- percentiles: the first time at which 1 - S(t) >= p, NULL if never
+SELECT count(*) AS comparisons, count(*) FILTER (WHERE ours IS DISTINCT FROM theirs) AS differences,
+       count(*) FILTER (WHERE ours IS NULL) AS not_known_yet
+  FROM (SELECT grp, p,
+               ttv_percentile(started_at, reached_at, p, '2026-09-01') AS ours,
+               (SELECT min(t) FROM ref_km r WHERE r.grp = c.grp AND r.d > 0 AND 1 - r.s >= p - 1e-12) * INTERVAL '1 day' AS theirs
+          FROM cohort c, unnest(ARRAY[0.1, 0.25, 0.5, 0.75, 0.9]) p GROUP BY grp, p) x;
+-- the stored curve answers the same
+SELECT count(*) AS comparisons,
+       count(*) FILTER (WHERE ttv_percentile(curve, ARRAY[0.1, 0.25, 0.5, 0.75, 0.9]) IS DISTINCT FROM
+                        (SELECT ttv_percentile(started_at, reached_at, ARRAY[0.1, 0.25, 0.5, 0.75, 0.9], '2026-09-01')
+                           FROM cohort c WHERE c.grp = curves.grp)) AS differences
+  FROM curves;
+-- counts
+SELECT sum(ttv_count(curve)) = (SELECT count(*) FROM cohort) AS started,
+       sum(ttv_reached(curve)) = (SELECT count(*) FROM cohort WHERE NOT censored) AS reached,
+       sum(ttv_censored(curve)) = (SELECT count(*) FROM cohort WHERE censored) AS censored
+  FROM curves;
+
+-- With nothing censored, the result equals percentile_disc exactly
+-- (durations to the microsecond, ties, and p such as 0.57 where p * n is inexact).
+SELECT setseed(0.62);
+CREATE TEMP TABLE done AS
+SELECT grp, TIMESTAMPTZ '2026-01-01' + (random() * 1e6)::int * INTERVAL '1 second' AS started_at,
+       CASE WHEN random() < 0.3 THEN (random() * 5)::int * INTERVAL '1 day'
+            ELSE make_interval(secs => random() * 1e6) END AS ttv
+  FROM generate_series(1, 50) grp, generate_series(1, 1 + (grp * 7) % 200);
+SELECT count(*) AS comparisons, count(*) FILTER (WHERE ours IS DISTINCT FROM theirs) AS differences
+  FROM (SELECT grp, p, ttv_percentile(started_at, started_at + ttv, p, '2030-01-01') AS ours,
+               percentile_disc(p) WITHIN GROUP (ORDER BY (started_at + ttv) - started_at) AS theirs
+          FROM done, unnest(ARRAY[0, 0.01, 0.1, 0.25, 0.3, 0.5, 0.57, 0.7, 0.9, 0.99, 1]) p
+         GROUP BY grp, p) x;
+
+-- rollup(): curves of disjoint groups merge into the curve of all of them
+SELECT rollup(curve) = (SELECT ttv_curve(started_at, reached_at, '2026-09-01') FROM cohort) AS rollup_equal
+  FROM curves;
+
+-- as_of defaults to the transaction's start: a milestone dated later has not happened yet
+SELECT ttv_percentile(s, r, 0.9) AS observed_now, ttv_percentile(s, r, 0.9, now() + INTERVAL '2 days') AS observed_later
+  FROM (VALUES (now() - INTERVAL '3 days', now() - INTERVAL '2 days'),
+               (now() - INTERVAL '3 days', now() + INTERVAL '1 day')) v(s, r);
+-- NULL started_at rows are skipped; no rows give NULL; a NULL as_of means the default
+SELECT ttv_percentile(started_at, reached_at, 0.5, '2026-01-10') AS p50 FROM
+  (SELECT started_at, reached_at FROM onb UNION ALL SELECT NULL, '2026-01-02') x;
+SELECT ttv_percentile(started_at, reached_at, 0.5) IS NULL AS no_rows,
+       ttv_curve(started_at, reached_at) IS NULL AS no_curve FROM onb WHERE false;
+SELECT ttv_percentile(s, r, 0.5, NULL) = ttv_percentile(s, r, 0.5) AS null_as_of_is_default
+  FROM (VALUES (now() - INTERVAL '3 days', now() - INTERVAL '2 days')) v(s, r);
+
+-- Errors
+SELECT pm_test.error_of(q) AS error FROM unnest(ARRAY[
+    $$SELECT platform_metrics.ttv_percentile(s, r, 0.5, '2026-01-10') FROM (VALUES (TIMESTAMPTZ '2026-01-05 12:00+00', TIMESTAMPTZ '2026-01-04 08:00+00')) v(s, r)$$,
+    $$SELECT platform_metrics.ttv_percentile(s, r, 0.5, '2026-01-10') FROM (VALUES (TIMESTAMPTZ '2026-02-01 00:00+00', NULL::timestamptz)) v(s, r)$$,
+    $$SELECT platform_metrics.ttv_percentile(s, r, 1.5, '2026-01-10') FROM (VALUES (TIMESTAMPTZ '2026-01-01', TIMESTAMPTZ '2026-01-02')) v(s, r)$$,
+    $$SELECT platform_metrics.ttv_percentile(s, r, 0.5, a) FROM (VALUES ('2026-01-01'::timestamptz, '2026-01-02'::timestamptz, '2026-02-01'::timestamptz), ('2026-01-01', '2026-01-03', '2026-03-01')) v(s, r, a)$$,
+    $$SELECT platform_metrics.ttv_percentile('promoters=1'::text::platform_metrics.ttv_curve, 0.5)$$,
+    $$SELECT platform_metrics.ttv_points('86400:1:0', 1.0)$$
+  ]) q;
+
+-- Text and binary forms of ttv_curve
+SELECT c::text::ttv_curve = c AS text_round_trip FROM curves c0, LATERAL (SELECT c0.curve AS c) x LIMIT 3;
+SELECT '0:1:0 0.5:2:1 86400.000001:0:3'::ttv_curve;
+SELECT pm_test.error_of(format('SELECT %L::platform_metrics.ttv_curve', t)) AS error
+  FROM unnest(ARRAY['', '86400:1', '86400:1:0 3600:1:0', '86400:1:0 86400:1:0', '60:0:0', '60:-1:2',
+                    '1.0000001:1:0', 'x:1:0', '60:1:0;']) t;
+SELECT what, pm_test.error_of(format('SELECT pm_test.recv_as(%L, %L)', bytes, 'platform_metrics.ttv_curve')) AS result
+  FROM (VALUES
+    ('well-formed', '\x0100000001000000000000003c00000000000000010000000000000000'::bytea),
+    ('version 2',   '\x0200000001000000000000003c00000000000000010000000000000000'),
+    ('no points',   '\x0100000000'),
+    ('short',       '\x0100000001000000000000003c000000000000000100000000'),
+    ('empty point', '\x0100000001000000000000003c00000000000000000000000000000000')) v(what, bytes);
+
+-- Forced parallel plans equal serial ones
+CREATE UNLOGGED TABLE par_cohort AS SELECT grp % 4 AS g, started_at, reached_at FROM cohort, generate_series(1, 20);
+ANALYZE par_cohort;
+CREATE TEMP TABLE serial_km AS
+SELECT g, ttv_percentile(started_at, reached_at, 0.5, '2026-09-01') AS p50, ttv_curve(started_at, reached_at, '2026-09-01') AS curve
+  FROM par_cohort GROUP BY g;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET parallel_leader_participation = off;
+SET enable_hashagg = off;
+EXPLAIN (COSTS OFF) SELECT g, ttv_curve(started_at, reached_at, '2026-09-01') FROM par_cohort GROUP BY g;
+SELECT count(*) AS groups, count(*) FILTER (WHERE p.p50 IS DISTINCT FROM s.p50 OR NOT p.curve = s.curve) AS differences
+  FROM (SELECT g, ttv_percentile(started_at, reached_at, 0.5, '2026-09-01') AS p50,
+               ttv_curve(started_at, reached_at, '2026-09-01') AS curve
+          FROM par_cohort GROUP BY g) p JOIN serial_km s USING (g);
+RESET ALL;
+SET search_path = public, platform_metrics;
+DROP TABLE par_cohort;
+RESET TimeZone;
