@@ -117,12 +117,13 @@ BucketValue(const SketchMapping *m, int32 index)
 	return exp(index * m->ln_gamma) * m->rep_factor;
 }
 
+/* code: 22023 for an argument, 22P02 / 22P03 for a value being read in */
 static void
-CheckAccuracy(float8 accuracy)
+CheckAccuracy(float8 accuracy, int code)
 {
 	if (!(accuracy >= TTV_SKETCH_MIN_ACCURACY && accuracy <= TTV_SKETCH_MAX_ACCURACY))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				(errcode(code),
 				 errmsg("relative accuracy %g is out of range", accuracy),
 				 errhint("Give a relative accuracy between 0.0001 and 0.1; 0.01 means within 1%%.")));
 }
@@ -254,7 +255,7 @@ SketchValidate(const TtvSketch *s, int code)
 	int64		total;
 	int128		sum = SketchSum(s);
 
-	CheckAccuracy(s->accuracy);
+	CheckAccuracy(s->accuracy, code);
 	m = GetMapping(s->accuracy);
 	if (s->count < 1 || s->zeros < 0 || s->zeros > s->count)
 		SKETCH_INVALID(code, "The counts are inconsistent: count " INT64_FORMAT ", zeros " INT64_FORMAT ".",
@@ -418,7 +419,7 @@ ttv_sketch_in(PG_FUNCTION_ARGS)
 	for (int i = 0; i < 3; i++)
 		if (secs[i] > (i < 2 ? (int128) PG_INT64_MAX : (int128) PG_INT64_MAX * PG_INT64_MAX))
 			goto syntax;
-	CheckAccuracy(accuracy);
+	CheckAccuracy(accuracy, ERRCODE_INVALID_TEXT_REPRESENTATION);
 	if (n > 0 && (int64) idx[n - 1] - idx[0] + 1 > GetMapping(accuracy)->max_index + 1)
 		goto syntax;
 	s = SketchAlloc(n > 0 ? idx[n - 1] - idx[0] + 1 : 0);
@@ -475,7 +476,7 @@ ttv_sketch_recv(PG_FUNCTION_ARGS)
 	h.sum_lo = (uint64) pq_getmsgint64(buf);
 	h.offset = pq_getmsgint(buf, 4);
 	h.nbuckets = pq_getmsgint(buf, 4);
-	CheckAccuracy(h.accuracy);
+	CheckAccuracy(h.accuracy, ERRCODE_INVALID_BINARY_REPRESENTATION);
 	if (h.nbuckets < 0 || h.nbuckets > GetMapping(h.accuracy)->max_index + 1 ||
 		(int64) (buf->len - buf->cursor) != (int64) h.nbuckets * (int64) sizeof(int64))
 		ereport(ERROR,
@@ -558,7 +559,7 @@ ttv_sketch_sfunc(PG_FUNCTION_ARGS)
 	usec = pm_interval_usec(PG_GETARG_INTERVAL_P(1));
 	if (PG_ARGISNULL(0))
 	{
-		CheckAccuracy(accuracy);
+		CheckAccuracy(accuracy, ERRCODE_INVALID_PARAMETER_VALUE);
 		s = SketchAlloc(64);
 		s->accuracy = accuracy;
 	}
