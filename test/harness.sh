@@ -261,6 +261,7 @@ cmd_bench() {
     local rows=${1:-10000000}
     [[ "$rows" =~ ^[0-9]+$ ]] && [ "$rows" -gt 0 ] || die "ROWS must be a positive whole number"
     build_install
+    ensure_packages postgresql-$PG_MAJOR-tdigest
     start_tmp_cluster "" "shared_buffers = '2GB'
 work_mem = '256MB'
 jit = off

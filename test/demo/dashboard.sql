@@ -32,5 +32,17 @@ SELECT c.capability,
  ORDER BY quadrant NULLS LAST, c.capability;
 
 \echo
+\echo 'Time to first deploy per onboarding cohort, observed on 2026-11-21: the naive median of those who arrived beside the Kaplan-Meier estimate that counts those still on their way'
+SELECT date_trunc('quarter', started_at)::date AS cohort,
+       count(*) AS started,
+       count(reached_at) AS reached,
+       count(*) - count(reached_at) AS on_the_way,
+       justify_hours(ttv_percentile(reached_at - started_at, 0.5)) AS naive_median,
+       ttv_percentile(started_at, reached_at, 0.5, '2026-11-21 12:00+00') AS median,
+       ttv_percentile(started_at, reached_at, 0.9, '2026-11-21 12:00+00') AS p90
+  FROM demo.onboarding
+ GROUP BY 1 ORDER BY 1;
+
+\echo
 \echo 'How many answers a wave needs for a margin of +/- 10 NPS points'
 SELECT nps_required_n(10) AS responses_for_10_points, nps_required_n(5) AS responses_for_5_points;

@@ -68,3 +68,24 @@ SELECT '2026-Q4', 'team-' || lpad((1 + floor(random() * 24))::int::text, 2, '0')
        generate_series(1, c.answers);
 
 ANALYZE demo.survey_responses;
+
+-- Onboarding: engineers joining teams over the year, from the start of their
+-- onboarding to their first production deploy.  Time to first deploy falls from
+-- about three weeks to about four days; some engineers are still on their way
+-- when the demo looks (2026-11-21), most of them in the latest cohort.
+CREATE TABLE demo.onboarding (
+    engineer    int PRIMARY KEY,
+    team        text NOT NULL REFERENCES demo.teams,
+    started_at  timestamptz NOT NULL,
+    reached_at  timestamptz CHECK (reached_at >= started_at)
+);
+INSERT INTO demo.onboarding
+SELECT i, 'team-' || lpad((1 + i % 24)::text, 2, '0'), started_at,
+       CASE WHEN started_at + ttv <= TIMESTAMPTZ '2026-11-21 12:00+00' AND random() > 0.05
+            THEN started_at + ttv END
+  FROM (SELECT i, TIMESTAMPTZ '2026-01-05 09:00+00' + (i * 0.85) * INTERVAL '1 day' AS started_at,
+               -- log-normal around a median that falls from 21 days to 4 days over the year
+               exp(ln(21 - 17 * (i / 380.0)) + 0.6 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()))
+                   * INTERVAL '1 day' AS ttv
+          FROM generate_series(1, 380) i) x;
+ANALYZE demo.onboarding;
