@@ -37,9 +37,9 @@ SELECT date_trunc('quarter', started_at)::date AS cohort,
        count(*) AS started,
        count(reached_at) AS reached,
        count(*) - count(reached_at) AS on_the_way,
-       justify_hours(ttv_percentile(reached_at - started_at, 0.5)) AS naive_median,
-       ttv_percentile(started_at, reached_at, 0.5, '2026-11-21 12:00+00') AS median,
-       ttv_percentile(started_at, reached_at, 0.9, '2026-11-21 12:00+00') AS p90
+       date_trunc('hour', justify_hours(ttv_percentile(reached_at - started_at, 0.5))) AS naive_median,
+       date_trunc('hour', ttv_percentile(started_at, reached_at, 0.5, '2026-11-21 12:00+00')) AS median,
+       date_trunc('hour', ttv_percentile(started_at, reached_at, 0.9, '2026-11-21 12:00+00')) AS p90
   FROM demo.onboarding
  GROUP BY 1 ORDER BY 1;
 

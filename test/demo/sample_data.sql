@@ -81,11 +81,11 @@ CREATE TABLE demo.onboarding (
 );
 INSERT INTO demo.onboarding
 SELECT i, 'team-' || lpad((1 + i % 24)::text, 2, '0'), started_at,
-       CASE WHEN started_at + ttv <= TIMESTAMPTZ '2026-11-21 12:00+00' AND random() > 0.05
+       CASE WHEN started_at + ttv <= TIMESTAMPTZ '2026-11-21 12:00+00' AND random() > 0.08
             THEN started_at + ttv END
   FROM (SELECT i, TIMESTAMPTZ '2026-01-05 09:00+00' + (i * 0.85) * INTERVAL '1 day' AS started_at,
                -- log-normal around a median that falls from 21 days to 4 days over the year
-               exp(ln(21 - 17 * (i / 380.0)) + 0.6 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()))
+               exp(ln(21 - 17 * (i / 375.0)) + 0.6 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()))
                    * INTERVAL '1 day' AS ttv
-          FROM generate_series(1, 380) i) x;
+          FROM generate_series(1, 375) i) x;
 ANALYZE demo.onboarding;
