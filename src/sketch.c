@@ -716,18 +716,7 @@ SketchPercentile(float8 p, void *extra, bool *isnull)
 Datum
 ttv_sketch_percentile(PG_FUNCTION_ARGS)
 {
-	TtvSketch  *s = PG_GETARG_TTV_SKETCH_P(0);
-	PercentileSpec ps;
-	Datum		result;
-	bool		isnull;
-
-	pm_percentile_spec_set(&ps, fcinfo, 1,
-						   get_fn_expr_argtype(fcinfo->flinfo, 1) == FLOAT8ARRAYOID,
-						   CurrentMemoryContext);
-	result = pm_percentile_result(&ps, SketchPercentile, s, &isnull);
-	if (isnull)
-		PG_RETURN_NULL();
-	PG_RETURN_DATUM(result);
+	return pm_percentile_accessor(fcinfo, SketchPercentile, PG_GETARG_TTV_SKETCH_P(0));
 }
 
 Datum

@@ -122,14 +122,26 @@ TtvCurveValidate(const TtvCurve *c, int code)
 	}
 }
 
+/* Subjects who reached the milestone and who were censored (validated sums). */
+static void
+TtvCurveCounts(const TtvCurve *c, int64 *reached, int64 *censored)
+{
+	*reached = *censored = 0;
+	for (int32 i = 0; i < c->npoints; i++)
+	{
+		*reached += c->points[i].reached;
+		*censored += c->points[i].censored;
+	}
+}
+
 static int64
 TtvCurveTotal(const TtvCurve *c)
 {
-	int64		total = 0;
+	int64		reached,
+				censored;
 
-	for (int32 i = 0; i < c->npoints; i++)
-		total += c->points[i].reached + c->points[i].censored;
-	return total;
+	TtvCurveCounts(c, &reached, &censored);
+	return reached + censored;
 }
 
 /*
@@ -499,16 +511,11 @@ Datum
 ttv_km_ffunc(PG_FUNCTION_ARGS)
 {
 	TtvValues  *st = PG_ARGISNULL(0) ? NULL : (TtvValues *) PG_GETARG_POINTER(0);
-	Datum		result;
-	bool		isnull;
 
 	if (st == NULL || st->pspec.is_null || st->n == 0)
 		PG_RETURN_NULL();
 	SortKeys(st);
-	result = pm_percentile_result(&st->pspec, KeysPercentile, st, &isnull);
-	if (isnull)
-		PG_RETURN_NULL();
-	PG_RETURN_DATUM(result);
+	return pm_return_percentiles(fcinfo, &st->pspec, KeysPercentile, st);
 }
 
 /* Final function of ttv_curve(): the distinct times and their counts. */
@@ -592,18 +599,7 @@ ttv_curve_combine(PG_FUNCTION_ARGS)
 Datum
 ttv_curve_percentile(PG_FUNCTION_ARGS)
 {
-	TtvCurve   *c = PG_GETARG_TTV_CURVE_P(0);
-	PercentileSpec ps;
-	Datum		result;
-	bool		isnull;
-
-	pm_percentile_spec_set(&ps, fcinfo, 1,
-						   get_fn_expr_argtype(fcinfo->flinfo, 1) == FLOAT8ARRAYOID,
-						   CurrentMemoryContext);
-	result = pm_percentile_result(&ps, CurvePercentile, c, &isnull);
-	if (isnull)
-		PG_RETURN_NULL();
-	PG_RETURN_DATUM(result);
+	return pm_percentile_accessor(fcinfo, CurvePercentile, PG_GETARG_TTV_CURVE_P(0));
 }
 
 Datum
@@ -615,23 +611,21 @@ ttv_curve_count(PG_FUNCTION_ARGS)
 Datum
 ttv_curve_reached(PG_FUNCTION_ARGS)
 {
-	TtvCurve   *c = PG_GETARG_TTV_CURVE_P(0);
-	int64		n = 0;
+	int64		reached,
+				censored;
 
-	for (int32 i = 0; i < c->npoints; i++)
-		n += c->points[i].reached;
-	PG_RETURN_INT64(n);
+	TtvCurveCounts(PG_GETARG_TTV_CURVE_P(0), &reached, &censored);
+	PG_RETURN_INT64(reached);
 }
 
 Datum
 ttv_curve_censored(PG_FUNCTION_ARGS)
 {
-	TtvCurve   *c = PG_GETARG_TTV_CURVE_P(0);
-	int64		n = 0;
+	int64		reached,
+				censored;
 
-	for (int32 i = 0; i < c->npoints; i++)
-		n += c->points[i].censored;
-	PG_RETURN_INT64(n);
+	TtvCurveCounts(PG_GETARG_TTV_CURVE_P(0), &reached, &censored);
+	PG_RETURN_INT64(censored);
 }
 
 /*

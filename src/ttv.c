@@ -275,6 +275,32 @@ pm_percentile_result(PercentileSpec *ps, PercentileFn fn, void *extra, bool *isn
 											  false, TYPALIGN_DOUBLE));
 }
 
+/* The percentile result as a function's result, NULL through fcinfo. */
+Datum
+pm_return_percentiles(FunctionCallInfo fcinfo, PercentileSpec *ps, PercentileFn fn, void *extra)
+{
+	bool		isnull;
+	Datum		result = pm_percentile_result(ps, fn, extra, &isnull);
+
+	fcinfo->isnull = isnull;
+	return result;
+}
+
+/*
+ * Body of the accessors ttv_percentile(summary, p) and (summary, p[]): the
+ * percentile argument is argument 1.
+ */
+Datum
+pm_percentile_accessor(FunctionCallInfo fcinfo, PercentileFn fn, void *extra)
+{
+	PercentileSpec ps;
+
+	pm_percentile_spec_set(&ps, fcinfo, 1,
+						   get_fn_expr_argtype(fcinfo->flinfo, 1) == FLOAT8ARRAYOID,
+						   CurrentMemoryContext);
+	return pm_return_percentiles(fcinfo, &ps, fn, extra);
+}
+
 /* ------------------------------------------------------------------------
  * The value buffer
  * ------------------------------------------------------------------------
@@ -738,8 +764,6 @@ Datum
 ttv_exact_ffunc(PG_FUNCTION_ARGS)
 {
 	TtvValues  *st = PG_ARGISNULL(0) ? NULL : (TtvValues *) PG_GETARG_POINTER(0);
-	Datum		result;
-	bool		isnull;
 
 	if (st == NULL || st->pspec.is_null || st->n == 0)
 		PG_RETURN_NULL();
@@ -748,8 +772,5 @@ ttv_exact_ffunc(PG_FUNCTION_ARGS)
 		pm_sort_intervals((Interval *) st->data, st->n);
 		st->sorted = true;
 	}
-	result = pm_percentile_result(&st->pspec, ExactPercentile, st, &isnull);
-	if (isnull)
-		PG_RETURN_NULL();
-	PG_RETURN_DATUM(result);
+	return pm_return_percentiles(fcinfo, &st->pspec, ExactPercentile, st);
 }

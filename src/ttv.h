@@ -49,6 +49,9 @@ typedef Datum (*PercentileFn) (float8 p, void *extra, bool *isnull);
 
 extern Datum pm_percentile_result(PercentileSpec *ps, PercentileFn fn, void *extra,
 								  bool *isnull);
+extern Datum pm_return_percentiles(FunctionCallInfo fcinfo, PercentileSpec *ps,
+								   PercentileFn fn, void *extra);
+extern Datum pm_percentile_accessor(FunctionCallInfo fcinfo, PercentileFn fn, void *extra);
 
 /* position of p in percentile_cont's interpolation over n values */
 static inline void
