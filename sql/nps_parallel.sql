@@ -19,11 +19,7 @@ SELECT team, nps(score) AS nps, nps_summary(score) AS s FROM par_scores GROUP BY
 CREATE UNLOGGED TABLE team_summaries AS SELECT team, s FROM serial_by_team;
 
 -- forced parallel plans
-SET max_parallel_workers_per_gather = 2;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET parallel_leader_participation = off;
+SELECT pm_test.force_parallel();
 
 EXPLAIN (COSTS OFF) SELECT nps(score), nps_summary(score) FROM par_scores;
 SELECT p.nps = s.nps AS nps_equal, p.s = s.s AS summary_equal

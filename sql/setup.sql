@@ -50,6 +50,16 @@ BEGIN
     RETURN result;
 END $$;
 
+-- force_parallel(): make the planner choose a parallel plan with two workers
+-- and no leader participation, for the rest of the session (RESET ALL undoes it).
+CREATE FUNCTION pm_test.force_parallel() RETURNS void LANGUAGE sql AS $$
+    SELECT set_config('max_parallel_workers_per_gather', '2', false),
+           set_config('parallel_setup_cost', '0', false),
+           set_config('parallel_tuple_cost', '0', false),
+           set_config('min_parallel_table_scan_size', '0', false),
+           set_config('parallel_leader_participation', 'off', false);
+$$;
+
 -- The extension lives in its own schema.
 SELECT extname, extversion, nspname AS schema
   FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace

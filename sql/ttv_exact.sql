@@ -72,11 +72,7 @@ SET max_parallel_workers_per_gather = 0;
 CREATE TEMP TABLE serial_res AS
 SELECT team, ttv_percentile(ttv, 0.9) AS p90, ttv_percentile(ttv, ARRAY[0.25, 0.5]) AS quartiles
   FROM big_ttv GROUP BY team;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET parallel_leader_participation = off;
+SELECT pm_test.force_parallel();
 SET enable_hashagg = off;
 EXPLAIN (COSTS OFF) SELECT team, ttv_percentile(ttv, 0.9) FROM big_ttv GROUP BY team;
 SELECT count(*) AS teams,

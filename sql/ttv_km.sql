@@ -163,11 +163,7 @@ ANALYZE par_cohort;
 CREATE TEMP TABLE serial_km AS
 SELECT g, ttv_percentile(started_at, reached_at, 0.5, '2026-09-01') AS p50, ttv_curve(started_at, reached_at, '2026-09-01') AS curve
   FROM par_cohort GROUP BY g;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET parallel_leader_participation = off;
+SELECT pm_test.force_parallel();
 SET enable_hashagg = off;
 EXPLAIN (COSTS OFF) SELECT g, ttv_curve(started_at, reached_at, '2026-09-01') FROM par_cohort GROUP BY g;
 SELECT count(*) AS groups, count(*) FILTER (WHERE p.p50 IS DISTINCT FROM s.p50 OR NOT p.curve = s.curve) AS differences

@@ -136,11 +136,7 @@ SELECT count(*) AS rows, count(*) FILTER (WHERE a.s = b.s) AS equal FROM sk_copy
 CREATE UNLOGGED TABLE par_durations AS SELECT * FROM durations, generate_series(1, 10);
 ANALYZE par_durations;
 CREATE TEMP TABLE serial_sk AS SELECT ttv_sketch(ttv) AS s FROM par_durations;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET parallel_leader_participation = off;
+SELECT pm_test.force_parallel();
 EXPLAIN (COSTS OFF) SELECT ttv_sketch(ttv) FROM par_durations;
 SELECT ttv_sketch(ttv) = (SELECT s FROM serial_sk) AS parallel_equals_serial FROM par_durations;
 RESET ALL;
