@@ -111,7 +111,17 @@ SELECT pm_test.error_of(format('SELECT %L::platform_metrics.ttv_sketch', t)) AS 
     'accuracy=0.01 count=2 zeros=0 min=60 max=3600 sum=3660 buckets=896:1,1200:1',
     'accuracy=0.01 count=2 zeros=1 min=60 max=3600 sum=3660 buckets=896:1,1101:1',
     'accuracy=0.01 count=2 zeros=0 min=60 max=3600 sum=3660 buckets=896:0,1101:2',
-    'accuracy=0.01 count=2 zeros=0 min=60 max=3600 sum=3660 buckets=896:1,1101:1 extra=1']) t;
+    'accuracy=0.01 count=2 zeros=0 min=60 max=3600 sum=3660 buckets=896:1,1101:1 extra=1',
+    'accuracy=0.01 count=2 zeros=0 min=60 max=3600 sum=3660 buckets=896:1,1101:1,',
+    'accuracy=0.01 count=2 zeros=1 min=0 max=0 sum=0 buckets=0:1']) t;
+-- Values at the limits: the longest interval, and a count near 2^63
+SELECT ttv_percentile(s, ARRAY[0, 0.5, 1]) AS p, ttv_max(s) AS max
+  FROM (SELECT ttv_sketch(x) AS s FROM (VALUES (INTERVAL '2562047788:00:54.775807'), (INTERVAL '1 second')) v(x)) t;
+SELECT ttv_percentile('accuracy=0.01 count=9223372036854775807 zeros=9223372036854775806 min=0 max=1 sum=1 buckets=691:1'::ttv_sketch,
+                      ARRAY[0, 0.5, 1]) AS p;
+-- only NULL durations: still NULL, but a bad accuracy is still refused
+SELECT ttv_sketch(NULL::interval, 0.01) IS NULL AS only_nulls;
+SELECT pm_test.error_of($$SELECT platform_metrics.ttv_sketch(NULL::interval, 0.5)$$) AS error;
 -- Binary form: well-formed bytes from ttv_sketch_send, then mutated
 CREATE TEMP TABLE good AS
 SELECT ttv_sketch_send(ttv_sketch(x)) AS b FROM (VALUES (INTERVAL '1 minute'), (INTERVAL '1 hour')) v(x);

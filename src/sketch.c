@@ -325,8 +325,9 @@ SketchValidate(const TtvSketch *s, int code)
 		SKETCH_INVALID(code, "The buckets and zeros hold " INT64_FORMAT " values, not " INT64_FORMAT ".",
 					   total, s->count);
 	if (s->nbuckets == 0 ? s->max != 0 :
-		(abs(BucketIndex(m, s->max) - (s->offset + s->nbuckets - 1)) > 1 ||
-		 (s->zeros == 0 && abs(BucketIndex(m, s->min) - s->offset) > 1)))
+		(s->max == 0 ||
+		 Abs((int64) BucketIndex(m, s->max) - (s->offset + s->nbuckets - 1)) > 1 ||
+		 (s->zeros == 0 && Abs((int64) BucketIndex(m, s->min) - s->offset) > 1)))
 		SKETCH_INVALID(code, "The minimum and maximum do not match the buckets.");
 	if (sum < (int128) s->min * s->count || sum > (int128) s->max * s->count)
 		SKETCH_INVALID(code, "The sum is not between count * minimum and count * maximum.");
@@ -450,10 +451,11 @@ ttv_sketch_in(PG_FUNCTION_ARGS)
 						goto syntax;
 					n++;
 					p = end;
-					if (*p == ',')
-						p++;
-					else
+					if (*p != ',')
 						break;
+					p++;
+					if (!(*p >= '0' && *p <= '9'))
+						goto syntax;	/* a comma must be followed by a bucket */
 				}
 				break;
 		}
@@ -600,7 +602,11 @@ ttv_sketch_sfunc(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
+		{
+			/* nothing counted yet: still refuse a bad accuracy */
+			CheckAccuracy(accuracy, ERRCODE_INVALID_PARAMETER_VALUE);
 			PG_RETURN_NULL();
+		}
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
 	usec = pm_interval_usec(PG_GETARG_INTERVAL_P(1));
@@ -709,6 +715,11 @@ SketchPercentile(float8 p, void *extra, bool *isnull)
 	v = SketchRankValue(s, m, first);
 	if (second > first)
 		v += fraction * (SketchRankValue(s, m, second) - v);
+	/* v lies in [min, max]; clamp in integers, as (double) max may round up to 2^63 */
+	if (v >= (double) s->max)
+		return PointerGetDatum(pm_usec_interval(s->max));
+	if (v <= (double) s->min)
+		return PointerGetDatum(pm_usec_interval(s->min));
 	return PointerGetDatum(pm_usec_interval((int64) llround(v)));
 }
 

@@ -344,18 +344,30 @@ KmWalkStep(KmWalk *w, int64 d, int64 c, int64 *at_risk_here)
 		w->censored_seen = true;
 }
 
-/* After a step with arrivals: has the share arrived reached p? */
+/*
+ * After a step with arrivals: has the share arrived reached p?  After a
+ * censoring, S(t) is a product of fractions; when 1 - S(t) equals p exactly
+ * in real arithmetic the product may round either way, so the comparison
+ * allows 1e-9 (far below the step any arrival makes, far above the product's
+ * rounding error).
+ */
+#define KM_TOLERANCE 1e-9
+
 static inline bool
 KmWalkReached(const KmWalk *w, float8 p)
 {
 	if (!w->censored_before)
 	{
-		/* percentile_disc's row number, computed as it computes it */
-		int64		rownum = (int64) ceil(p * (double) w->n_total);
+		/*
+		 * percentile_disc's row number, computed as it computes it, clamped
+		 * to n in integers (p * n may round up beyond it for huge n)
+		 */
+		double		r = ceil(p * (double) w->n_total);
+		int64		rownum = r >= (double) w->n_total ? w->n_total : Max((int64) r, 1);
 
-		return w->reached_so_far >= Max(rownum, 1);
+		return w->reached_so_far >= rownum;
 	}
-	return 1.0 - w->survival >= p;
+	return 1.0 - w->survival >= p - KM_TOLERANCE;
 }
 
 /* Percentile p over a stored curve: the first time at which it is reached. */

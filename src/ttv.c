@@ -316,7 +316,7 @@ pm_ttv_values_new(MemoryContext cxt, int32 elem_size)
 	return st;
 }
 
-/* Make room for extra more values, doubling; bounded by TTV_MAX_VALUES. */
+/* Make room for extra more values, doubling; bounded by TTV_MAX_BYTES. */
 static void
 TtvValuesReserve(TtvValues *st, MemoryContext cxt, int64 extra)
 {
@@ -325,15 +325,15 @@ TtvValuesReserve(TtvValues *st, MemoryContext cxt, int64 extra)
 
 	if (need <= st->capacity)
 		return;
-	if (need > TTV_MAX_VALUES)
+	if (need > TTV_MAX_BYTES / st->elem_size)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("too many values for an exact time-to-value percentile"),
 				 errdetail("An exact percentile keeps every value in memory; the limit is " INT64_FORMAT " values per group.",
-						   TTV_MAX_VALUES),
+						   TTV_MAX_BYTES / st->elem_size),
 				 errhint("Use the sketch, ttv_percentile(ttv_sketch(...), p), which needs a few kilobytes whatever the row count.")));
 	cap = Max(need, Max(st->capacity * 2, 64));
-	cap = Min(cap, TTV_MAX_VALUES);
+	cap = Min(cap, TTV_MAX_BYTES / st->elem_size);
 	if (st->data == NULL)
 		st->data = MemoryContextAllocHuge(cxt, cap * st->elem_size);
 	else
@@ -460,12 +460,8 @@ ttv_values_serialize(PG_FUNCTION_ARGS)
 
 	if (!AggCheckCallContext(fcinfo, NULL))
 		elog(ERROR, "ttv_values_serialize called in non-aggregate context");
+	/* within MaxAllocSize: the values are at most TTV_MAX_BYTES */
 	total = VARHDRSZ + sizeof(w) + arr_bytes + (Size) st->n * st->elem_size;
-	if (total > MaxAllocSize)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many values for an exact time-to-value percentile in a parallel worker"),
-				 errhint("Use the sketch, ttv_percentile(ttv_sketch(...), p), or lower max_parallel_workers_per_gather.")));
 	memset(&w, 0, sizeof(w));
 	w.elem_size = st->elem_size;
 	w.flags = (st->pspec.set ? TTV_WIRE_SET : 0) | (st->pspec.is_array ? TTV_WIRE_ARRAY : 0) |

@@ -12,6 +12,7 @@
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "utils/array.h"
+#include "utils/memutils.h"
 
 /*
  * Durations are handled as microseconds.  An interval's length is its span as
@@ -53,13 +54,20 @@ extern Datum pm_return_percentiles(FunctionCallInfo fcinfo, PercentileSpec *ps,
 								   PercentileFn fn, void *extra);
 extern Datum pm_percentile_accessor(FunctionCallInfo fcinfo, PercentileFn fn, void *extra);
 
-/* position of p in percentile_cont's interpolation over n values */
+/*
+ * Position of p in percentile_cont's interpolation over n values, computed
+ * as percentile_cont computes it, the ranks clamped to n - 1 (for n near
+ * 2^63, p * (n - 1) rounds up beyond the last rank).
+ */
 static inline void
 pm_cont_position(float8 p, int64 n, int64 *first, int64 *second, float8 *fraction)
 {
-	*first = (int64) floor(p * (n - 1));
-	*second = (int64) ceil(p * (n - 1));
-	*fraction = (p * (n - 1)) - *first;
+	double		pos = p * (double) (n - 1);
+	double		last = (double) (n - 1);
+
+	*first = pos >= last ? n - 1 : (int64) floor(pos);
+	*second = ceil(pos) >= last ? n - 1 : (int64) ceil(pos);
+	*fraction = *second > *first ? pos - (double) *first : 0.0;
 }
 
 /*
@@ -81,8 +89,13 @@ typedef struct TtvValues
 	char	   *data;
 } TtvValues;
 
-/* Most values an exact aggregate keeps in memory (16 or 8 bytes each). */
-#define TTV_MAX_VALUES ((int64) 1 << 27)
+/*
+ * The most bytes of values an exact or Kaplan-Meier aggregate keeps for one
+ * group: what one serialized state can carry to the leader of a parallel
+ * plan, so that a parallel plan succeeds wherever a serial one does.
+ * 64M intervals or 128M Kaplan-Meier keys.
+ */
+#define TTV_MAX_BYTES ((int64) MaxAllocSize - 64 * 1024)
 
 extern TtvValues *pm_ttv_values_new(MemoryContext cxt, int32 elem_size);
 extern void pm_ttv_values_append(TtvValues *st, MemoryContext cxt, const void *elem);
