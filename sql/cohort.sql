@@ -1,0 +1,165 @@
+-- Usage analytics: churn_cohort, cohort_rows, cohort_churned, rollup and the cohort_matrix type.
+SET search_path = public, platform_metrics;
+SET extra_float_digits = 0;
+SET TimeZone = 'UTC';
+
+-- Hand-worked, weekly periods (weeks start on Monday; 2026-01-05 is one):
+--   a: active in weeks of Jan 5, Jan 12 and Jan 26 (resurrects after a quiet week)
+--   b: active once, week of Jan 5 (active only once, then churns)
+--   c: weeks of Jan 12 and Jan 19
+-- Cohort Jan 5 = {a, b}; cohort Jan 12 = {c}.  Observed up to 2026-02-05 (week of Feb 2):
+--   k=1 (Jan 12): active a; on-or-after a; continuing a; dormant b; churned b (last active k=0)
+--   k=2 (Jan 19): active none; on-or-after a (active later); dormant a
+--   k=3 (Jan 26): active a; resurrecting a (not active k=2, but earlier)
+--   k=4 (Feb 2):  active none; dormant a; churned a (last active k=3, nothing since)
+--   cohort Jan 12, c: k=1 continuing; k=2 dormant and churned; k=3 nothing.
+CREATE TEMP TABLE ev (member text, active_at timestamptz);
+INSERT INTO ev VALUES
+    ('a', '2026-01-05 09:00'), ('a', '2026-01-06 10:00'), ('a', '2026-01-13'), ('a', '2026-01-27'),
+    ('b', '2026-01-06'),
+    ('c', '2026-01-14'), ('c', '2026-01-21'),
+    ('a', NULL), (NULL, '2026-01-05');
+SELECT churn_cohort(member, active_at, '1 week') FROM ev;
+SELECT * FROM cohort_rows((SELECT churn_cohort(member, active_at, '1 week') FROM ev), '2026-02-05');
+-- Observed only up to 2026-01-20 (week of Jan 19): later cells are NULL, not 0,
+-- and a's activity on Jan 27 is not seen yet (so a counts as dormant at k=2, not churned).
+SELECT cohort_start, period_offset, cohort_size, active, active_or_after, continuing, resurrecting, dormant, churned
+  FROM cohort_rows((SELECT churn_cohort(member, active_at, '1 week') FROM ev), '2026-01-20');
+-- Who stopped: idle for at least 1 (2) whole weeks before the week of Feb 5
+SELECT * FROM cohort_churned((SELECT churn_cohort(member, active_at, '1 week') FROM ev), 1, '2026-02-05');
+SELECT * FROM cohort_churned((SELECT churn_cohort(member, active_at, '1 week') FROM ev), 2, '2026-02-05');
+-- For BI tools: the triangle as jsonb
+SELECT jsonb_pretty((SELECT churn_cohort(member, active_at, '1 week') FROM ev)::jsonb);
+
+-- bigint and uuid members; a day period; three months follow calendar quarters
+SELECT churn_cohort(member, t, '1 day') FROM (VALUES (42::bigint, TIMESTAMPTZ '2026-03-01 10:00'), (-7, '2026-03-03'), (42, '2026-03-02')) v(member, t);
+SELECT churn_cohort(member, t, '3 months') FROM (VALUES ('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid, TIMESTAMPTZ '2026-02-10'),
+    ('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '2026-08-01')) v(member, t);
+SELECT cohort_start, period_offset, period_start, active FROM cohort_rows(
+    (SELECT churn_cohort(member, t, '3 months') FROM (VALUES ('x', TIMESTAMPTZ '2026-02-10'), ('x', '2026-08-01')) v(member, t)),
+    '2026-09-30');
+
+-- Against the plain SQL an analyst writes (first-activity CTE, date_trunc
+-- bucketing, GROUP BY cohort and offset), in a time zone with daylight saving,
+-- for weekly and monthly periods: active and active_or_after agree everywhere.
+SET TimeZone = 'Europe/Berlin';
+SELECT setseed(0.44);
+CREATE TEMP TABLE act AS
+SELECT 'team-' || (random() * 250)::int AS member,
+       TIMESTAMPTZ '2025-01-01' + random() * INTERVAL '420 days' AS active_at
+  FROM generate_series(1, 15000);
+CREATE TEMP TABLE periods (name text, period interval);
+INSERT INTO periods VALUES ('week', '1 week'), ('month', '1 month');
+CREATE TEMP TABLE plain AS
+WITH bucketed AS (
+    SELECT p.name, p.period, member, date_trunc(p.name, active_at) AS bucket
+      FROM act, periods p GROUP BY 1, 2, 3, 4),
+first_seen AS (
+    SELECT name, period, member, min(bucket) AS cohort, max(bucket) AS last FROM bucketed GROUP BY 1, 2, 3),
+offsets AS (
+    SELECT DISTINCT name, period, cohort, k, cohort + k * period AS at
+      FROM first_seen, generate_series(0, 20) k),
+active AS (
+    SELECT b.name, f.cohort, b.bucket AS at, count(*) AS active
+      FROM bucketed b JOIN first_seen f USING (name, member) GROUP BY 1, 2, 3),
+on_or_after AS (
+    SELECT o.name, o.cohort, o.k, o.at, count(f.member) AS active_or_after
+      FROM offsets o LEFT JOIN first_seen f ON f.name = o.name AND f.cohort = o.cohort AND f.last >= o.at
+     GROUP BY 1, 2, 3, 4)
+SELECT x.name, x.cohort, x.k, coalesce(a.active, 0) AS active, x.active_or_after
+  FROM on_or_after x LEFT JOIN active a USING (name, cohort, at);
+SELECT p.name, count(*) AS cells,
+       count(*) FILTER (WHERE r.active IS DISTINCT FROM x.active
+                           OR r.active_or_after IS DISTINCT FROM x.active_or_after) AS differences
+  FROM periods p
+  CROSS JOIN LATERAL cohort_rows((SELECT churn_cohort(member, active_at, p.period) FROM act), '2026-12-31') r
+  JOIN plain x ON x.name = p.name AND x.cohort = r.cohort_start AND x.k = r.period_offset
+ GROUP BY p.name ORDER BY p.name;
+-- the lifecycle columns add up: continuing + resurrecting = active (k >= 1),
+-- and the previous period's active = continuing + dormant
+SELECT count(*) FILTER (WHERE period_offset >= 1 AND continuing + resurrecting <> active) AS active_mismatch,
+       count(*) FILTER (WHERE period_offset >= 1 AND prev_active <> continuing + dormant) AS previous_mismatch
+  FROM (SELECT r.*, lag(active) OVER (PARTITION BY cohort_start ORDER BY period_offset) AS prev_active
+          FROM cohort_rows((SELECT churn_cohort(member, active_at, '1 week') FROM act), '2026-12-31') r) x;
+
+-- Calendar months across daylight-saving changes: boundaries at local midnight
+SET TimeZone = 'America/New_York';
+SELECT cohort_start, period_offset, period_start, active
+  FROM cohort_rows((SELECT churn_cohort(m, t, '1 month') FROM (VALUES
+        ('x', TIMESTAMPTZ '2026-03-01 00:30'), ('x', '2026-03-31 23:30'), ('x', '2026-04-01 00:30'),
+        ('y', '2026-02-28 23:59:59'), ('y', '2026-11-01 01:30')) v(m, t)), '2026-11-15');
+-- the same instants bucketed in UTC fall into other months
+SET TimeZone = 'UTC';
+SELECT churn_cohort(m, t, '1 month') FROM (VALUES ('x', TIMESTAMPTZ '2026-03-31 23:30-04'), ('x', '2026-04-01 00:30-04')) v(m, t);
+SET TimeZone = 'Europe/Berlin';
+
+-- rollup(): matrices of overlapping partitions (a member in several) merge
+-- into exactly the matrix of all rows
+CREATE TEMP TABLE parts AS
+SELECT (hashtext(member || active_at::text) & 3) AS part, churn_cohort(member, active_at, '1 week') AS m
+  FROM act GROUP BY 1;
+SELECT rollup(m) = (SELECT churn_cohort(member, active_at, '1 week') FROM act) AS rollup_equals_raw,
+       count(*) AS partitions
+  FROM parts;
+
+-- Round trips: text, binary COPY, bigint and uuid members
+SELECT m::text::cohort_matrix = m AS text_round_trip FROM (SELECT churn_cohort(member, active_at, '1 week') AS m FROM act) x;
+CREATE TEMP TABLE cm (kind text, m cohort_matrix);
+INSERT INTO cm
+SELECT 'text', churn_cohort(member, active_at, '1 week') FROM act
+UNION ALL
+SELECT 'bigint', churn_cohort(hashtext(member)::bigint * 1000003, active_at, '1 month') FROM act
+UNION ALL
+SELECT 'uuid', churn_cohort(md5(member)::uuid, active_at, '1 day') FROM act;
+\copy cm TO 'results/cohort.bin' WITH (FORMAT binary)
+CREATE TEMP TABLE cm_back (LIKE cm);
+\copy cm_back FROM 'results/cohort.bin' WITH (FORMAT binary)
+SELECT a.kind, a.m = b.m AS binary_round_trip, a.m::text::cohort_matrix = a.m AS text_round_trip
+  FROM cm a JOIN cm_back b USING (kind) ORDER BY 1;
+
+-- Errors
+SELECT pm_test.error_of(q) AS error FROM unnest(ARRAY[
+    $$SELECT platform_metrics.churn_cohort(m, t, NULL) FROM (VALUES ('a', now())) v(m, t)$$,
+    $$SELECT platform_metrics.churn_cohort(m, t, '0 days') FROM (VALUES ('a', now())) v(m, t)$$,
+    $$SELECT platform_metrics.churn_cohort(m, t, '-1 week') FROM (VALUES ('a', now())) v(m, t)$$,
+    $$SELECT platform_metrics.churn_cohort(m, t, '1 month 2 days') FROM (VALUES ('a', now())) v(m, t)$$,
+    $$SELECT platform_metrics.churn_cohort(m, t, p) FROM (VALUES ('a', now(), '1 day'::interval), ('b', now(), '2 days')) v(m, t, p)$$,
+    $$SELECT platform_metrics.churn_cohort(m, t, '1 hour') FROM (VALUES ('a', TIMESTAMPTZ '2025-01-01'), ('a', '2026-06-01')) v(m, t)$$,
+    $$SELECT platform_metrics.rollup(x) FROM (SELECT platform_metrics.churn_cohort('a', now(), '1 week') x
+                                             UNION ALL SELECT platform_metrics.churn_cohort('a', now(), '1 day')) u$$,
+    $$SELECT * FROM platform_metrics.cohort_churned((SELECT platform_metrics.churn_cohort('a', now(), '1 week')), -1)$$
+  ]) q;
+SELECT pm_test.error_of(format('SELECT %L::platform_metrics.cohort_matrix', t)) AS error
+  FROM unnest(ARRAY[
+    'period="P7D" time_zone="UTC" member_type=text {"a":1305:1101,"b":1305:1',
+    'period="P7D" time_zone="UTC" member_type=text {"b":1305:1,"a":1305:1}',
+    'period="P7D" time_zone="UTC" member_type=text {"a":1305:0110}',
+    'period="P7D" time_zone="Mars/Olympus" member_type=text {}',
+    'period="P1M2D" time_zone="UTC" member_type=text {}',
+    'period="P7D" time_zone="UTC" member_type=json {}',
+    'period="P7D" time_zone="UTC" member_type=bigint {"x":1305:1}',
+    'period="P1D" time_zone="UTC" member_type=text {"a":1:1,"b":20000:1}']) t;
+-- an empty matrix reads as no rows
+SELECT count(*) AS rows FROM cohort_rows('period="P7D" time_zone="UTC" member_type=text {}');
+CREATE TEMP TABLE good_cm AS SELECT cohort_matrix_send(churn_cohort(m, t, '1 week')) AS b
+  FROM (VALUES ('a', TIMESTAMPTZ '2026-01-05'), ('a', '2026-01-20')) v(m, t);
+SELECT what, pm_test.error_of(format('SELECT pm_test.recv_as(%L, %L)', bytes, 'platform_metrics.cohort_matrix')) AS result
+  FROM good_cm, LATERAL (VALUES
+    ('well-formed', b),
+    ('version 2', set_byte(b, 0, 2)),
+    ('member type 9', set_byte(b, 1, 9)),
+    ('truncated', substring(b FROM 1 FOR length(b) - 1)),
+    ('trailing byte', b || '\x00'::bytea),
+    ('activity ending in 0', set_byte(b, length(b) - 1, 1)),
+    ('empty', '\x'::bytea)) v(what, bytes);
+
+-- Forced parallel plan: Partial Aggregate, same matrix as serial
+CREATE UNLOGGED TABLE par_act AS SELECT * FROM act, generate_series(1, 5);
+ANALYZE par_act;
+CREATE TEMP TABLE serial_cm AS SELECT churn_cohort(member, active_at, '1 week') AS m FROM par_act;
+SELECT pm_test.force_parallel();
+EXPLAIN (COSTS OFF) SELECT churn_cohort(member, active_at, '1 week') FROM par_act;
+SELECT churn_cohort(member, active_at, '1 week') = (SELECT m FROM serial_cm) AS parallel_equals_serial FROM par_act;
+RESET ALL;
+SET search_path = public, platform_metrics;
+DROP TABLE par_act;
