@@ -22,7 +22,8 @@ INSERT INTO ev VALUES
 SELECT churn_cohort(member, active_at, '1 week') FROM ev;
 SELECT * FROM cohort_rows((SELECT churn_cohort(member, active_at, '1 week') FROM ev), '2026-02-05');
 -- Observed only up to 2026-01-20 (week of Jan 19): later cells are NULL, not 0,
--- and a's activity on Jan 27 is not seen yet (so a counts as dormant at k=2, not churned).
+-- and a's return on Jan 27 is not seen yet: at k=2, a is dormant and, inactive through
+-- the week holding as_of, churned.
 SELECT cohort_start, period_offset, cohort_size, active, active_or_after, continuing, resurrecting, dormant, churned
   FROM cohort_rows((SELECT churn_cohort(member, active_at, '1 week') FROM ev), '2026-01-20');
 -- Who stopped: idle for at least 1 (2) whole weeks before the week of Feb 5

@@ -19,6 +19,8 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "common/int.h"
@@ -143,10 +145,13 @@ typedef struct OffsetCache
 	int			next;
 	struct
 	{
-		pg_time_t	lo,
+		TimestampTz lo,
 					hi;			/* [lo, hi) has one offset */
-		long		off;
+		int64		off_usec;
 	}			w[16];
+	/* the period, for PeriodIndex: length and its reciprocal (fixed periods) */
+	int64		period_usec;
+	double		inv_period;
 } OffsetCache;
 
 static pg_tz *
@@ -179,14 +184,18 @@ GetOffsetCache(FunctionCallInfo fcinfo, const char *zone)
 		c->tz = ZoneLookup(zone);
 		strlcpy(c->zone, zone, COHORT_ZONE_LEN);
 		c->n = c->next = 0;
+		c->period_usec = 0;
 		fcinfo->flinfo->fn_extra = c;
 	}
 	return c;
 }
 
-/* Seconds east of UTC at instant t (Unix seconds) in the cache's zone. */
-static long
-LocalOffset(OffsetCache *c, pg_time_t t)
+/*
+ * Microseconds east of UTC at instant ts in the cache's zone.  A miss looks up
+ * the stretch between the transitions around ts and remembers it.
+ */
+static inline int64
+LocalOffset(OffsetCache *c, TimestampTz ts)
 {
 	long		off,
 				before,
@@ -194,18 +203,20 @@ LocalOffset(OffsetCache *c, pg_time_t t)
 	int			bisdst,
 				aisdst,
 				slot;
-	pg_time_t	lo,
+	pg_time_t	t,
+				lo,
 				hi,
 				probe,
 				boundary;
 
 	for (int i = 0; i < c->n; i++)
-		if (t >= c->w[i].lo && t < c->w[i].hi)
-			return c->w[i].off;
+		if (ts >= c->w[i].lo && ts < c->w[i].hi)
+			return c->w[i].off_usec;
 
+	t = (pg_time_t) FloorDiv(ts, USECS_PER_SEC) + EPOCH_DIFF_SECS;
 	off = pg_localtime(&t, c->tz)->tm_gmtoff;
 	hi = pg_next_dst_boundary(&t, &before, &bisdst, &boundary, &after, &aisdst, c->tz) == 1
-		? boundary : PG_INT64_MAX;
+		? boundary : PG_INT64_MAX / USECS_PER_SEC / 2;
 	/* the last transition at or before t, looking back up to a year */
 	lo = probe = t - 366 * SECS_PER_DAY;
 	for (int guard = 0; guard < 64; guard++)
@@ -216,21 +227,40 @@ LocalOffset(OffsetCache *c, pg_time_t t)
 		lo = probe = boundary;
 	}
 	slot = c->n < (int) lengthof(c->w) ? c->n++ : (c->next++ % (int) lengthof(c->w));
-	c->w[slot].lo = lo;
-	c->w[slot].hi = hi;
-	c->w[slot].off = off;
-	return off;
+	c->w[slot].lo = (lo - EPOCH_DIFF_SECS) * USECS_PER_SEC;
+	c->w[slot].hi = (hi - EPOCH_DIFF_SECS) * USECS_PER_SEC;
+	c->w[slot].off_usec = (int64) off * USECS_PER_SEC;
+	return c->w[slot].off_usec;
 }
 
 /* Absolute period index of instant ts for the matrix's period and zone. */
-static int64
+static inline int64
 PeriodIndex(const CohortMatrix *m, OffsetCache *c, TimestampTz ts)
 {
-	pg_time_t	secs = (pg_time_t) FloorDiv(ts, USECS_PER_SEC) + EPOCH_DIFF_SECS;
-	int64		local = ts + (int64) LocalOffset(c, secs) * USECS_PER_SEC;
+	int64		local = ts + LocalOffset(c, ts);
 
 	if (m->months == 0)
-		return FloorDiv(local - ORIGIN_USEC, (int64) m->days * USECS_PER_DAY + m->time);
+	{
+		/*
+		 * floor((local - origin) / length): a multiplication by the
+		 * reciprocal, then an exact correction, instead of a division
+		 */
+		int64		x = local - ORIGIN_USEC;
+		int64		L = (int64) m->days * USECS_PER_DAY + m->time;
+		int64		q;
+
+		if (unlikely(c->period_usec != L))
+		{
+			c->period_usec = L;
+			c->inv_period = 1.0 / (double) L;
+		}
+		q = (int64) floor((double) x * c->inv_period);
+		while (q * L > x)
+			q--;
+		while ((q + 1) * L <= x)
+			q++;
+		return q;
+	}
 	else
 	{
 		int			y,
@@ -689,7 +719,13 @@ cohort_matrix_sfunc(PG_FUNCTION_ARGS)
 		if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 			PG_RETURN_POINTER(m);
 	}
-	cache = GetOffsetCache(fcinfo, m->zone);
+	/*
+	 * Every state of this call site was made here, in this session's zone,
+	 * and making it set up the cache for that zone (GetOffsetCache above).
+	 */
+	cache = (OffsetCache *) fcinfo->flinfo->fn_extra;
+	if (unlikely(cache == NULL))
+		cache = GetOffsetCache(fcinfo, m->zone);
 	rel = RelIndex(m, PeriodIndex(m, cache, PG_GETARG_TIMESTAMPTZ(2)));
 	CohortNoteRange(m, rel);
 	KeyBytes(m->key_type, PG_GETARG_DATUM(1), &key, &len, buf);

@@ -44,5 +44,20 @@ SELECT date_trunc('quarter', started_at)::date AS cohort,
  GROUP BY 1 ORDER BY 1;
 
 \echo
+\echo 'Monthly retention of the service templates (percent of each adoption cohort active k months later; blank: not observed yet), observed on 2026-11-21'
+SELECT cohort_start::date AS cohort,
+       cohort_size AS teams,
+       string_agg(coalesce(lpad(round(100 * retention)::text, 4), '    '), '' ORDER BY period_offset) AS "k=0   1   2   3   4   5   6   7   8   9  10"
+  FROM cohort_rows((SELECT churn_cohort(team, occurred_at, '1 month') FROM demo.usage_events
+                     WHERE capability = 'service-templates'), '2026-11-21 12:00+00')
+ GROUP BY 1, 2 ORDER BY 1;
+
+\echo
+\echo 'Teams that stopped using the service templates (idle for two whole months or more)'
+SELECT member AS team, cohort_start::date AS adopted, last_active::date AS last_month
+  FROM cohort_churned((SELECT churn_cohort(team, occurred_at, '1 month') FROM demo.usage_events
+                        WHERE capability = 'service-templates'), 2, '2026-11-21 12:00+00');
+
+\echo
 \echo 'How many answers a wave needs for a margin of +/- 10 NPS points'
 SELECT nps_required_n(10) AS responses_for_10_points, nps_required_n(5) AS responses_for_5_points;

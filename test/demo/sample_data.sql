@@ -89,3 +89,21 @@ SELECT i, 'team-' || lpad((1 + i % 24)::text, 2, '0'), started_at,
                    * INTERVAL '1 day' AS ttv
           FROM generate_series(1, 375) i) x;
 ANALYZE demo.onboarding;
+
+-- Usage: teams using the service templates, week after week.  Teams adopt it
+-- over the year; most keep using it, some drift away, a few come back.
+CREATE TABLE demo.usage_events (
+    team        text NOT NULL REFERENCES demo.teams,
+    capability  text NOT NULL REFERENCES demo.capabilities,
+    occurred_at timestamptz NOT NULL
+);
+INSERT INTO demo.usage_events
+SELECT t.team, 'service-templates', TIMESTAMPTZ '2026-01-05 10:00+00' + w * INTERVAL '1 week' + (random() * 4) * INTERVAL '1 day'
+  FROM (SELECT team, (random() * 40)::int AS adopted_week, random() AS loyalty
+          FROM demo.teams) t,
+       generate_series(0, 45) w
+ WHERE w >= t.adopted_week
+   AND random() < CASE WHEN t.loyalty > 0.3 THEN 0.9             -- keeps using it
+                       WHEN w - t.adopted_week < 9 THEN 0.6        -- tries it for two months,
+                       ELSE 0 END;                                 -- then goes back to its own way
+ANALYZE demo.usage_events;
