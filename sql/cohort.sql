@@ -128,7 +128,12 @@ SELECT pm_test.error_of(q) AS error FROM unnest(ARRAY[
     $$SELECT platform_metrics.churn_cohort(m, t, '1 hour') FROM (VALUES ('a', TIMESTAMPTZ '2025-01-01'), ('a', '2026-06-01')) v(m, t)$$,
     $$SELECT platform_metrics.rollup(x) FROM (SELECT platform_metrics.churn_cohort('a', now(), '1 week') x
                                              UNION ALL SELECT platform_metrics.churn_cohort('a', now(), '1 day')) u$$,
-    $$SELECT * FROM platform_metrics.cohort_churned((SELECT platform_metrics.churn_cohort('a', now(), '1 week')), -1)$$
+    $$SELECT * FROM platform_metrics.cohort_churned((SELECT platform_metrics.churn_cohort('a', now(), '1 week')), -1)$$,
+    $$SELECT platform_metrics.churn_cohort('a', 'infinity'::timestamptz, '1 week')$$,
+    $$SELECT platform_metrics.churn_cohort('a', '-infinity'::timestamptz, '1 week')$$,
+    $$SELECT * FROM platform_metrics.cohort_rows((SELECT platform_metrics.churn_cohort('a', now(), '1 week')), 'infinity')$$,
+    $$SELECT platform_metrics.churn_cohort('a', now(), '150000000 days')$$,
+    $$SELECT platform_metrics.cohort_matrix_sfunc('period="P7D" time_zone="UTC" member_type=uuid {}'::platform_metrics.cohort_matrix, 12345::bigint, now(), '1 week')$$
   ]) q;
 SELECT pm_test.error_of(format('SELECT %L::platform_metrics.cohort_matrix', t)) AS error
   FROM unnest(ARRAY[
@@ -140,8 +145,13 @@ SELECT pm_test.error_of(format('SELECT %L::platform_metrics.cohort_matrix', t)) 
     'period="P7D" time_zone="UTC" member_type=json {}',
     'period="P7D" time_zone="UTC" member_type=bigint {"x":1305:1}',
     'period="P1D" time_zone="UTC" member_type=text {"a":1:1,"b":20000:1}']) t;
--- an empty matrix reads as no rows
+-- an empty matrix reads as no rows, an empty triangle, and merges as nothing
 SELECT count(*) AS rows FROM cohort_rows('period="P7D" time_zone="UTC" member_type=text {}');
+SELECT 'period="P7D" time_zone="UTC" member_type=text {}'::cohort_matrix::jsonb;
+SELECT rollup(m) FROM (VALUES ('period="PT1H" time_zone="UTC" member_type=text {}'::cohort_matrix),
+                              ('period="PT1H" time_zone="UTC" member_type=text {"a":200000:1}')) v(m);
+-- indexes beyond any timestamp are refused
+SELECT pm_test.error_of($$SELECT 'period="P7D" time_zone="UTC" member_type=text {"a":9223372036854775807:1001}'::platform_metrics.cohort_matrix$$) AS error;
 CREATE TEMP TABLE good_cm AS SELECT cohort_matrix_send(churn_cohort(m, t, '1 week')) AS b
   FROM (VALUES ('a', TIMESTAMPTZ '2026-01-05'), ('a', '2026-01-20')) v(m, t);
 SELECT what, pm_test.error_of(format('SELECT pm_test.recv_as(%L, %L)', bytes, 'platform_metrics.cohort_matrix')) AS result

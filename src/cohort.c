@@ -131,7 +131,16 @@ CheckPeriod(const Interval *p, int code)
 		ereport(ERROR,
 				(errcode(code),
 				 errmsg("period \"%s\" is not positive", shown)));
+	/* periods longer than a millennium: period arithmetic must stay in int64 */
+	if (p->month > 12000 || (int128) p->day * USECS_PER_DAY + p->time > (int128) 366000 * USECS_PER_DAY)
+		ereport(ERROR,
+				(errcode(code),
+				 errmsg("period \"%s\" is too long", shown),
+				 errhint("Periods up to a thousand years are supported.")));
 }
+
+/* Period indexes beyond this are refused on input: far beyond any timestamp. */
+#define COHORT_MAX_INDEX ((int64) 1 << 53)
 
 /*
  * UTC offsets of a time zone, remembered per stretch between two transitions,
@@ -152,6 +161,9 @@ typedef struct OffsetCache
 	/* the period, for PeriodIndex: length and its reciprocal (fixed periods) */
 	int64		period_usec;
 	double		inv_period;
+	/* for the transition: the member type of this call site, the state last seen */
+	int			arg_key_type;
+	const void *last_state;
 } OffsetCache;
 
 static pg_tz *
@@ -185,6 +197,7 @@ GetOffsetCache(FunctionCallInfo fcinfo, const char *zone)
 		strlcpy(c->zone, zone, COHORT_ZONE_LEN);
 		c->n = c->next = 0;
 		c->period_usec = 0;
+		c->last_state = NULL;
 		fcinfo->flinfo->fn_extra = c;
 	}
 	return c;
@@ -283,17 +296,24 @@ PeriodStart(const CohortMatrix *m, pg_tz *tz, int64 index)
 
 	if (m->months == 0)
 	{
-		int64		local = ORIGIN_USEC + index * ((int64) m->days * USECS_PER_DAY + m->time);
+		int64		local;
 
-		if (timestamp2tm(local, NULL, &tm, &fsec, NULL, NULL) != 0)
+		if (pg_mul_s64_overflow(index, (int64) m->days * USECS_PER_DAY + m->time, &local) ||
+			pg_add_s64_overflow(local, ORIGIN_USEC, &local) ||
+			!IS_VALID_TIMESTAMP(local) ||
+			timestamp2tm(local, NULL, &tm, &fsec, NULL, NULL) != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 					 errmsg("timestamp out of range")));
 	}
 	else
 	{
-		int64		months = index * m->months;
+		int64		months;
 
+		if (pg_mul_s64_overflow(index, m->months, &months) || months / 12 > 300000 || months / 12 < -10000)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("timestamp out of range")));
 		memset(&tm, 0, sizeof(tm));
 		fsec = 0;
 		tm.tm_year = 2001 + (int) FloorDiv(months, 12);
@@ -602,7 +622,7 @@ CohortRebuild(CohortMatrix *m, int32 extra_members, int32 extra_heap, bool grow)
 		t->key_off = HeapReserve(n, s->key_len);
 		memcpy(COHORT_HEAP(n) + t->key_off, COHORT_HEAP(m) + s->key_off, s->key_len);
 		n->nmembers++;
-		if (s->bits_off >= 0)
+		if (s->bits_off >= 0 && s->first <= s->last)
 		{
 			int32		nbits = (int32) TYPEALIGN(32, s->last - s->first + 1);
 			uint32	   *w;
@@ -640,9 +660,10 @@ CohortNoteRange(CohortMatrix *m, int32 rel)
 static inline int32
 RelIndex(const CohortMatrix *m, int64 index)
 {
-	int64		rel = index - m->base;
+	int64		rel;
 
-	if (rel < -2 * COHORT_MAX_PERIODS || rel > 2 * COHORT_MAX_PERIODS)
+	if (pg_sub_s64_overflow(index, m->base, &rel) ||
+		rel < -2 * COHORT_MAX_PERIODS || rel > 2 * COHORT_MAX_PERIODS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("activity spans more than %d periods", COHORT_MAX_PERIODS),
@@ -654,6 +675,8 @@ RelIndex(const CohortMatrix *m, int64 index)
  * The aggregate
  * ------------------------------------------------------------------------
  */
+
+static const char *KeyTypeName(int key_type);
 
 static int
 KeyTypeOf(Oid type)
@@ -690,6 +713,10 @@ cohort_matrix_sfunc(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("period must not be NULL")));
 	period = PG_GETARG_INTERVAL_P(3);
+	if (!PG_ARGISNULL(2) && TIMESTAMP_NOT_FINITE(PG_GETARG_TIMESTAMPTZ(2)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("active_at must be a finite timestamp")));
 	if (PG_ARGISNULL(0))
 	{
 		const char *zone = pg_get_timezone_name(session_timezone);
@@ -708,6 +735,11 @@ cohort_matrix_sfunc(PG_FUNCTION_ARGS)
 		m->time = period->time;
 		strlcpy(m->zone, zone, COHORT_ZONE_LEN);
 		m->base = PeriodIndex(m, GetOffsetCache(fcinfo, m->zone), PG_GETARG_TIMESTAMPTZ(2));
+		if (m->base > COHORT_MAX_INDEX || m->base < -COHORT_MAX_INDEX)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("period is too short for timestamps this far from 2001"),
+					 errhint("Use a longer period.")));
 	}
 	else
 	{
@@ -720,18 +752,29 @@ cohort_matrix_sfunc(PG_FUNCTION_ARGS)
 			PG_RETURN_POINTER(m);
 	}
 	/*
-	 * Every state of this call site was made here, in this session's zone,
-	 * and making it set up the cache for that zone (GetOffsetCache above).
+	 * The zone's cache and the member type: checked once per state (an
+	 * aggregate's state stays at one address, but a direct call may pass any
+	 * matrix).
 	 */
 	cache = (OffsetCache *) fcinfo->flinfo->fn_extra;
-	if (unlikely(cache == NULL))
+	if (unlikely(cache == NULL || cache->last_state != (const void *) m))
+	{
 		cache = GetOffsetCache(fcinfo, m->zone);
+		cache->arg_key_type = KeyTypeOf(get_fn_expr_argtype(fcinfo->flinfo, 1));
+		if (m->key_type != cache->arg_key_type)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("member of type %s does not match a cohort matrix of %s members",
+							KeyTypeName(cache->arg_key_type), KeyTypeName(m->key_type))));
+		cache->last_state = m;
+	}
 	rel = RelIndex(m, PeriodIndex(m, cache, PG_GETARG_TIMESTAMPTZ(2)));
 	CohortNoteRange(m, rel);
 	KeyBytes(m->key_type, PG_GETARG_DATUM(1), &key, &len, buf);
 	hash = hash_bytes((const unsigned char *) key, len);
 	i = CohortFindOrInsert(&m, key, len, hash, true);
 	(void) CohortSetBit(&m, i, rel);
+	cache->last_state = m;		/* a rebuild moved it */
 	PG_RETURN_POINTER(m);
 }
 
@@ -767,7 +810,9 @@ cohort_matrix_combine(PG_FUNCTION_ARGS)
 	CheckCompatible(a, b);
 	if (b->nmembers == 0)
 		PG_RETURN_POINTER(a);
-	CohortNoteRange(a, RelIndex(a, b->base + b->min_rel));
+	if (a->nmembers == 0)
+		a->base = b->base;
+	CohortNoteRange(a, RelIndex(a, b->base + b->min_rel));	/* |base| < 2^53 */
 	CohortNoteRange(a, RelIndex(a, b->base + b->max_rel));
 	for (int32 j = 0; j < b->nslots; j++)
 	{
@@ -1037,7 +1082,7 @@ cohort_matrix_in(PG_FUNCTION_ARGS)
 			goto syntax;
 		errno = 0;
 		first = strtoi64(p, &end, 10);
-		if (end == p || errno != 0 || *end != ':')
+		if (end == p || errno != 0 || *end != ':' || first > COHORT_MAX_INDEX || first < -COHORT_MAX_INDEX)
 			goto syntax;
 		bits = end + 1;
 		for (p = bits; *p == '0' || *p == '1'; p++)
@@ -1175,6 +1220,8 @@ cohort_matrix_recv(PG_FUNCTION_ARGS)
 		if (buf->len - buf->cursor < 12)
 			RECV_INVALID(("The value is too short."));
 		first = pq_getmsgint64(buf);
+		if (first > COHORT_MAX_INDEX || first < -COHORT_MAX_INDEX)
+			RECV_INVALID(("Period index " INT64_FORMAT " is out of range.", first));
 		n = pq_getmsgint(buf, 4);
 		if (n < 1 || n > COHORT_MAX_PERIODS || (n + 7) / 8 > buf->len - buf->cursor)
 			RECV_INVALID(("Invalid activity length %d.", n));
@@ -1284,6 +1331,10 @@ cohort_matrix_rows(PG_FUNCTION_ARGS)
 	int32		n = 0;
 	int64	   *cnt;
 
+	if (TIMESTAMP_NOT_FINITE(as_of))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("as_of must be a finite timestamp")));
 	InitMaterializedSRF(fcinfo, 0);
 	if (m->nmembers == 0)
 		return (Datum) 0;
@@ -1309,6 +1360,7 @@ cohort_matrix_rows(PG_FUNCTION_ARGS)
 		int32		K = end_rel - c;
 		TimestampTz cohort_start = PeriodStart(m, tz, m->base + c);
 
+		CHECK_FOR_INTERRUPTS();
 		memset(cnt, 0, sizeof(int64) * 6 * (K + 1));
 		for (; b < n && order[b]->first == c; b++)
 		{
@@ -1394,6 +1446,10 @@ cohort_matrix_churned(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("idle_periods must not be negative")));
+	if (TIMESTAMP_NOT_FINITE(as_of))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("as_of must be a finite timestamp")));
 	InitMaterializedSRF(fcinfo, 0);
 	if (m->nmembers == 0)
 		return (Datum) 0;
@@ -1454,6 +1510,11 @@ cohort_matrix_jsonb(PG_FUNCTION_ARGS)
 	escape_json(&buf, m->zone);
 	appendStringInfo(&buf, ", \"member_type\": \"%s\", \"members\": %d, \"cohorts\": [",
 					 KeyTypeName(m->key_type), m->nmembers);
+	if (m->nmembers == 0)
+	{
+		appendStringInfoString(&buf, "]}");
+		PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
+	}
 	order = palloc(sizeof(CohortSlot *) * Max(m->nmembers, 1));
 	for (int32 i = 0; i < m->nslots; i++)
 		if (COHORT_SLOTS(m)[i].key_len >= 0)
