@@ -1009,7 +1009,9 @@ AddParsedMember(CohortMatrix **mp, const char *keytext, int64 first, const char 
 	KeyBytes(m->key_type, d, &key, &len, buf);
 	if (*prevkey != NULL && KeyCompare(*prevkey, *prevlen, key, len) >= 0)
 		return false;
-	*prevkey = pnstrdup(key, len);
+	/* key bytes, not a string: a bigint's bytes contain zeros */
+	*prevkey = palloc(Max(len, 1));
+	memcpy(*prevkey, key, len);
 	*prevlen = len;
 	if (m->nmembers == 0)
 		m->base = first;
