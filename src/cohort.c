@@ -1315,6 +1315,27 @@ SlotFirstCmp(const void *a, const void *b)
 }
 
 /*
+ * Common start of the readers: a finite as_of, the materialized result set,
+ * and (unless the matrix is empty, when it returns false) the matrix's zone
+ * and the index of the period holding as_of.
+ */
+static bool
+ReaderSetup(FunctionCallInfo fcinfo, CohortMatrix *m, TimestampTz as_of,
+			pg_tz **tz, int64 *as_of_index)
+{
+	if (TIMESTAMP_NOT_FINITE(as_of))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("as_of must be a finite timestamp")));
+	InitMaterializedSRF(fcinfo, 0);
+	if (m->nmembers == 0)
+		return false;
+	*tz = ZoneLookup(m->zone);
+	*as_of_index = PeriodIndex(m, GetOffsetCache(fcinfo, m->zone), as_of);
+	return true;
+}
+
+/*
  * cohort_rows(m, as_of): per cohort and offset, the retention and lifecycle
  * counts; cells after the period holding as_of are NULL (not observed), and
  * activity after it is ignored.
@@ -1333,15 +1354,8 @@ cohort_matrix_rows(PG_FUNCTION_ARGS)
 	int32		n = 0;
 	int64	   *cnt;
 
-	if (TIMESTAMP_NOT_FINITE(as_of))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("as_of must be a finite timestamp")));
-	InitMaterializedSRF(fcinfo, 0);
-	if (m->nmembers == 0)
+	if (!ReaderSetup(fcinfo, m, as_of, &tz, &as_of_index))
 		return (Datum) 0;
-	tz = ZoneLookup(m->zone);
-	as_of_index = PeriodIndex(m, GetOffsetCache(fcinfo, m->zone), as_of);
 	/* far from the data, only the offsets near it matter: clamp */
 	as_of_rel = (int32) Max(Min(as_of_index - m->base, (int64) m->max_rel + COHORT_MAX_PERIODS),
 							(int64) m->min_rel - 1);
@@ -1448,15 +1462,8 @@ cohort_matrix_churned(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("idle_periods must not be negative")));
-	if (TIMESTAMP_NOT_FINITE(as_of))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("as_of must be a finite timestamp")));
-	InitMaterializedSRF(fcinfo, 0);
-	if (m->nmembers == 0)
+	if (!ReaderSetup(fcinfo, m, as_of, &tz, &as_of_index))
 		return (Datum) 0;
-	tz = ZoneLookup(m->zone);
-	as_of_index = PeriodIndex(m, GetOffsetCache(fcinfo, m->zone), as_of);
 	out = palloc(sizeof(ChurnedRef) * m->nmembers);
 	for (int32 i = 0; i < m->nslots; i++)
 	{
