@@ -18,6 +18,9 @@ DATA = $(wildcard sql/$(EXTENSION)--*.sql)
 # setup (test helpers and catalog checks) runs first, the rest in name order.
 REGRESS = setup $(sort $(filter-out setup $(EXTENSION)--%,$(patsubst sql/%.sql,%,$(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
+# Concurrency: isolation specs in test/specs, their expected output in test/expected.
+ISOLATION = $(sort $(patsubst test/specs/%.spec,%,$(wildcard test/specs/*.spec)))
+ISOLATION_OPTS = --inputdir=test --load-extension=$(EXTENSION)
 
 PG_CFLAGS += -Wall -Wextra -Wno-unused-parameter
 ifdef WERROR

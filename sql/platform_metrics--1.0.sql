@@ -806,3 +806,394 @@ COMMENT ON FUNCTION @extschema@.cohort_matrix_jsonb(@extschema@.cohort_matrix) I
     'The retention triangle of a cohort matrix as jsonb (cohorts, sizes, active counts per offset)';
 CREATE CAST (@extschema@.cohort_matrix AS jsonb) WITH FUNCTION @extschema@.cohort_matrix_jsonb(@extschema@.cohort_matrix);
 COMMENT ON CAST (@extschema@.cohort_matrix AS jsonb) IS 'Retention triangle of a cohort matrix, for BI tools';
+
+------------------------------------------------------------------------------
+-- The analytics layer: raw tables
+------------------------------------------------------------------------------
+-- Platform services write raw events here (INSERT, COPY or ingest()); analysts
+-- and BI tools read the views below.  Every table is registered with
+-- pg_extension_config_dump so pg_dump keeps its rows.  No table has a column
+-- that identifies a survey respondent.
+
+CREATE TABLE @extschema@.capabilities (
+    capability  text PRIMARY KEY
+                CONSTRAINT capabilities_capability_not_empty CHECK (capability <> ''),
+    mandatory   boolean NOT NULL DEFAULT false,
+    launched_at timestamptz NOT NULL DEFAULT now(),
+    description text NOT NULL DEFAULT ''
+);
+COMMENT ON TABLE @extschema@.capabilities IS 'Capabilities the platform offers (one row each)';
+COMMENT ON COLUMN @extschema@.capabilities.capability IS 'Name of the capability (key)';
+COMMENT ON COLUMN @extschema@.capabilities.mandatory IS 'Whether teams must use it (true) or choose it (false)';
+COMMENT ON COLUMN @extschema@.capabilities.launched_at IS 'When it became available to teams';
+COMMENT ON COLUMN @extschema@.capabilities.description IS 'What it is, in a sentence';
+
+CREATE TABLE @extschema@.teams (
+    team        text PRIMARY KEY
+                CONSTRAINT teams_team_not_empty CHECK (team <> ''),
+    headcount   integer NOT NULL
+                CONSTRAINT teams_headcount_positive CHECK (headcount > 0),
+    created_at  timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE @extschema@.teams IS 'Product teams, the platform''s internal customers';
+COMMENT ON COLUMN @extschema@.teams.team IS 'Name of the team (key)';
+COMMENT ON COLUMN @extschema@.teams.headcount IS 'Developers in the team, i.e. asked in a survey (response rate, finite-population correction)';
+COMMENT ON COLUMN @extschema@.teams.created_at IS 'When the team was registered';
+
+CREATE TABLE @extschema@.survey_responses (
+    response_id  text PRIMARY KEY,
+    wave         text NOT NULL
+                 CONSTRAINT survey_responses_wave_not_empty CHECK (wave <> ''),
+    team         text NOT NULL
+                 CONSTRAINT survey_responses_unknown_team REFERENCES @extschema@.teams,
+    capability   text
+                 CONSTRAINT survey_responses_unknown_capability REFERENCES @extschema@.capabilities,
+    question     text NOT NULL DEFAULT 'nps',
+    score        smallint NOT NULL
+                 CONSTRAINT survey_responses_score_range CHECK (score BETWEEN 0 AND 10),
+    comment      text,
+    submitted_at timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE @extschema@.survey_responses IS 'Anonymous survey answers: no column identifies the respondent; readable only through the views';
+COMMENT ON COLUMN @extschema@.survey_responses.response_id IS 'Identifier sent by the survey tool (idempotency key), not linked to a person';
+COMMENT ON COLUMN @extschema@.survey_responses.wave IS 'Survey wave, e.g. 2026-Q3 (sorts in time order)';
+COMMENT ON COLUMN @extschema@.survey_responses.team IS 'Team of the respondent';
+COMMENT ON COLUMN @extschema@.survey_responses.capability IS 'Capability asked about; NULL for the platform as a whole';
+COMMENT ON COLUMN @extschema@.survey_responses.question IS 'Question asked; nps for "how likely are you to recommend ..."';
+COMMENT ON COLUMN @extschema@.survey_responses.score IS 'Answer from 0 to 10';
+COMMENT ON COLUMN @extschema@.survey_responses.comment IS 'Free-text comment, shown only for groups large enough to stay anonymous';
+COMMENT ON COLUMN @extschema@.survey_responses.submitted_at IS 'When the answer was submitted';
+CREATE INDEX survey_responses_wave_team ON @extschema@.survey_responses (wave, team);
+CREATE INDEX survey_responses_submitted_brin ON @extschema@.survey_responses USING brin (submitted_at);
+
+CREATE TABLE @extschema@.usage_events (
+    event_id    text PRIMARY KEY,
+    team        text NOT NULL
+                CONSTRAINT usage_events_unknown_team REFERENCES @extschema@.teams,
+    capability  text NOT NULL
+                CONSTRAINT usage_events_unknown_capability REFERENCES @extschema@.capabilities,
+    occurred_at timestamptz NOT NULL,
+    kind        text NOT NULL DEFAULT 'use'
+                CONSTRAINT usage_events_kind CHECK (kind IN ('use', 'adopt', 'abandon'))
+);
+COMMENT ON TABLE @extschema@.usage_events IS 'Uses of a capability by a team, as platform services report them';
+COMMENT ON COLUMN @extschema@.usage_events.event_id IS 'Identifier sent by the service (idempotency key: a re-sent event is a duplicate)';
+COMMENT ON COLUMN @extschema@.usage_events.team IS 'Team using the capability';
+COMMENT ON COLUMN @extschema@.usage_events.capability IS 'Capability used';
+COMMENT ON COLUMN @extschema@.usage_events.occurred_at IS 'When it happened';
+COMMENT ON COLUMN @extschema@.usage_events.kind IS 'use; adopt (the team chose it); abandon (the team moved back to its own way)';
+CREATE INDEX usage_events_capability_team ON @extschema@.usage_events (capability, team, occurred_at);
+CREATE INDEX usage_events_occurred_brin ON @extschema@.usage_events USING brin (occurred_at);
+
+CREATE TABLE @extschema@.onboarding (
+    subject     text NOT NULL,
+    team        text NOT NULL
+                CONSTRAINT onboarding_unknown_team REFERENCES @extschema@.teams,
+    milestone   text NOT NULL DEFAULT 'first_deploy',
+    started_at  timestamptz NOT NULL,
+    reached_at  timestamptz,
+    PRIMARY KEY (subject, milestone),
+    CONSTRAINT onboarding_reached_after_start CHECK (reached_at >= started_at)
+);
+COMMENT ON TABLE @extschema@.onboarding IS 'Onboarding of an engineer or team to a milestone (time to value)';
+COMMENT ON COLUMN @extschema@.onboarding.subject IS 'Engineer or team being onboarded';
+COMMENT ON COLUMN @extschema@.onboarding.team IS 'Team of the subject';
+COMMENT ON COLUMN @extschema@.onboarding.milestone IS 'Milestone, e.g. first_deploy';
+COMMENT ON COLUMN @extschema@.onboarding.started_at IS 'When onboarding started';
+COMMENT ON COLUMN @extschema@.onboarding.reached_at IS 'When the milestone was reached; NULL while still on the way';
+CREATE INDEX onboarding_started_brin ON @extschema@.onboarding USING brin (started_at);
+
+CREATE TABLE @extschema@.feedback (
+    feedback_id     text PRIMARY KEY,
+    team            text CONSTRAINT feedback_unknown_team REFERENCES @extschema@.teams,
+    capability      text CONSTRAINT feedback_unknown_capability REFERENCES @extschema@.capabilities,
+    channel         text NOT NULL DEFAULT 'other',
+    received_at     timestamptz NOT NULL,
+    synthesized_at  timestamptz,
+    theme           text,
+    acted_at        timestamptz,
+    communicated_at timestamptz,
+    CONSTRAINT feedback_synthesized_after_received CHECK (synthesized_at >= received_at),
+    CONSTRAINT feedback_acted_after_synthesized CHECK (acted_at >= coalesce(synthesized_at, received_at)),
+    CONSTRAINT feedback_communicated_after_received CHECK (communicated_at >= received_at)
+);
+COMMENT ON TABLE @extschema@.feedback IS 'Developer feedback and its loop: listen, synthesise, act, communicate';
+COMMENT ON COLUMN @extschema@.feedback.feedback_id IS 'Identifier sent by the source (idempotency key)';
+COMMENT ON COLUMN @extschema@.feedback.team IS 'Team it came from, if known';
+COMMENT ON COLUMN @extschema@.feedback.capability IS 'Capability it is about, if any';
+COMMENT ON COLUMN @extschema@.feedback.channel IS 'Where it came in (survey, chat, ticket, interview, ...)';
+COMMENT ON COLUMN @extschema@.feedback.received_at IS 'Listen: when it was received';
+COMMENT ON COLUMN @extschema@.feedback.synthesized_at IS 'Synthesise: when it was grouped into a theme';
+COMMENT ON COLUMN @extschema@.feedback.theme IS 'Theme it was synthesised into';
+COMMENT ON COLUMN @extschema@.feedback.acted_at IS 'Act: when something was done about it';
+COMMENT ON COLUMN @extschema@.feedback.communicated_at IS 'Communicate: when the developers were told (the loop is closed)';
+CREATE INDEX feedback_received_brin ON @extschema@.feedback USING brin (received_at);
+
+CREATE TABLE @extschema@.unplanned_work (
+    event_id    text PRIMARY KEY,
+    team        text NOT NULL
+                CONSTRAINT unplanned_work_unknown_team REFERENCES @extschema@.teams,
+    capability  text CONSTRAINT unplanned_work_unknown_capability REFERENCES @extschema@.capabilities,
+    occurred_at timestamptz NOT NULL,
+    hours       numeric(8, 2) NOT NULL
+                CONSTRAINT unplanned_work_hours_positive CHECK (hours > 0),
+    cause       text NOT NULL DEFAULT 'unknown'
+);
+COMMENT ON TABLE @extschema@.unplanned_work IS 'Surprise work the platform caused a team (breaking changes, incidents, migrations)';
+COMMENT ON COLUMN @extschema@.unplanned_work.event_id IS 'Identifier sent by the source (idempotency key)';
+COMMENT ON COLUMN @extschema@.unplanned_work.team IS 'Team that had to do the work';
+COMMENT ON COLUMN @extschema@.unplanned_work.capability IS 'Capability that caused it, if known';
+COMMENT ON COLUMN @extschema@.unplanned_work.occurred_at IS 'When it happened';
+COMMENT ON COLUMN @extschema@.unplanned_work.hours IS 'Hours it cost';
+COMMENT ON COLUMN @extschema@.unplanned_work.cause IS 'Why (breaking change, incident, migration, ...)';
+CREATE INDEX unplanned_work_occurred_brin ON @extschema@.unplanned_work USING brin (occurred_at);
+
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.capabilities', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.teams', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.survey_responses', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.usage_events', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.onboarding', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.feedback', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.unplanned_work', '');
+
+-- Anonymity thresholds, settable only by superusers (a reader must not lower them).
+CREATE FUNCTION @extschema@.min_group_size() RETURNS integer
+    AS 'MODULE_PATHNAME', 'pm_min_group_size_fn' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.min_group_size() IS
+    'Smallest number of respondents a survey figure is shown for (setting platform_metrics.min_group_size)';
+CREATE FUNCTION @extschema@.min_comment_group_size() RETURNS integer
+    AS 'MODULE_PATHNAME', 'pm_min_comment_group_size_fn' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.min_comment_group_size() IS
+    'Smallest number of respondents comments are shown for (setting platform_metrics.min_comment_group_size)';
+
+-- Roles: created when absent, NOLOGIN, to be granted to login roles.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'platform_metrics_writer') THEN
+        CREATE ROLE platform_metrics_writer NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'platform_metrics_reader') THEN
+        CREATE ROLE platform_metrics_reader NOLOGIN;
+    END IF;
+END
+$$;
+-- The writer inserts raw rows (INSERT, COPY) and may complete onboarding rows;
+-- it reads no survey rows and no views.
+GRANT INSERT ON @extschema@.capabilities, @extschema@.teams, @extschema@.survey_responses,
+    @extschema@.usage_events, @extschema@.onboarding, @extschema@.feedback, @extschema@.unplanned_work
+    TO platform_metrics_writer;
+GRANT SELECT, UPDATE ON @extschema@.onboarding, @extschema@.feedback TO platform_metrics_writer;
+
+------------------------------------------------------------------------------
+-- Ingestion
+------------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.pm_parse_timestamptz(text) RETURNS timestamptz
+    AS 'MODULE_PATHNAME', 'pm_parse_timestamptz' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.pm_parse_timestamptz(text) IS
+    'The text as a finite timestamptz, or NULL when it is not one (validation without exceptions)';
+
+-- Checks of one field of an event; NULL when fine, else what is wrong.
+CREATE FUNCTION @extschema@.ingest_check_text(doc jsonb, field text, required boolean) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE
+        WHEN doc -> field IS NULL OR pg_catalog.jsonb_typeof(doc -> field) = 'null'
+            THEN CASE WHEN required THEN pg_catalog.format('field "%s" is missing', field) END
+        WHEN pg_catalog.jsonb_typeof(doc -> field) <> 'string' OR doc ->> field = ''
+            THEN pg_catalog.format('field "%s" must be a non-empty string', field)
+    END
+$$;
+COMMENT ON FUNCTION @extschema@.ingest_check_text(jsonb, text, boolean) IS 'ingest(): checks a text field of an event';
+
+CREATE FUNCTION @extschema@.ingest_check_timestamp(doc jsonb, field text, required boolean) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT CASE
+        WHEN doc -> field IS NULL OR pg_catalog.jsonb_typeof(doc -> field) = 'null'
+            THEN CASE WHEN required THEN pg_catalog.format('field "%s" is missing', field) END
+        WHEN pg_catalog.jsonb_typeof(doc -> field) <> 'string'
+             OR @extschema@.pm_parse_timestamptz(doc ->> field) IS NULL
+            THEN pg_catalog.format('field "%s" must be a timestamp, not %s', field, doc -> field)
+    END
+$$;
+COMMENT ON FUNCTION @extschema@.ingest_check_timestamp(jsonb, text, boolean) IS 'ingest(): checks a timestamp field of an event';
+
+CREATE FUNCTION @extschema@.ingest_check_fields(doc jsonb, allowed text[]) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT pg_catalog.format('unknown field "%s" for an event of type %s', k, doc ->> 'type')
+      FROM pg_catalog.jsonb_object_keys(doc) AS k
+     WHERE NOT k = ANY (allowed) AND k <> 'type'
+     ORDER BY k LIMIT 1
+$$;
+COMMENT ON FUNCTION @extschema@.ingest_check_fields(jsonb, text[]) IS 'ingest(): refuses fields an event type does not have (a typo would lose data)';
+
+CREATE FUNCTION @extschema@.ingest(events jsonb, OUT accepted bigint, OUT duplicates bigint)
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    bad record;
+    n bigint;
+BEGIN
+    accepted := 0;
+    duplicates := 0;
+    IF events IS NULL THEN
+        RETURN;
+    END IF;
+    IF jsonb_typeof(events) <> 'array' THEN
+        RAISE EXCEPTION 'events must be a JSON array of event objects'
+            USING ERRCODE = '22023', HINT = 'Send [{"type": "usage", "event_id": ..., ...}, ...].';
+    END IF;
+
+    -- Validate everything first: the first bad element, by index, stops the batch.
+    SELECT e.idx, e.problem INTO bad
+      FROM (SELECT a.idx - 1 AS idx,
+                   CASE
+                   WHEN jsonb_typeof(a.doc) <> 'object' THEN 'is not a JSON object'
+                   WHEN jsonb_typeof(a.doc -> 'type') IS DISTINCT FROM 'string'
+                       THEN 'field "type" is missing or not a string'
+                   WHEN a.doc ->> 'type' = 'usage' THEN coalesce(
+                       @extschema@.ingest_check_fields(a.doc, '{event_id,team,capability,occurred_at,kind}'),
+                       @extschema@.ingest_check_text(a.doc, 'event_id', true),
+                       @extschema@.ingest_check_text(a.doc, 'team', true),
+                       @extschema@.ingest_check_text(a.doc, 'capability', true),
+                       @extschema@.ingest_check_timestamp(a.doc, 'occurred_at', true),
+                       CASE WHEN a.doc ? 'kind' AND (a.doc ->> 'kind') IS DISTINCT FROM 'use'
+                                 AND (a.doc ->> 'kind') IS DISTINCT FROM 'adopt'
+                                 AND (a.doc ->> 'kind') IS DISTINCT FROM 'abandon'
+                            THEN 'field "kind" must be use, adopt or abandon' END)
+                   WHEN a.doc ->> 'type' = 'survey' THEN coalesce(
+                       @extschema@.ingest_check_fields(a.doc, '{response_id,wave,team,capability,question,score,comment,submitted_at}'),
+                       @extschema@.ingest_check_text(a.doc, 'response_id', true),
+                       @extschema@.ingest_check_text(a.doc, 'wave', true),
+                       @extschema@.ingest_check_text(a.doc, 'team', true),
+                       @extschema@.ingest_check_text(a.doc, 'capability', false),
+                       @extschema@.ingest_check_text(a.doc, 'question', false),
+                       CASE WHEN jsonb_typeof(a.doc -> 'score') IS DISTINCT FROM 'number'
+                                 OR (a.doc ->> 'score') !~ '^([0-9]|10)$'
+                            THEN format('field "score" must be a whole number from 0 to 10, not %s',
+                                        coalesce((a.doc -> 'score')::text, 'missing')) END,
+                       CASE WHEN a.doc ? 'comment' AND jsonb_typeof(a.doc -> 'comment') NOT IN ('string', 'null')
+                            THEN 'field "comment" must be a string' END,
+                       @extschema@.ingest_check_timestamp(a.doc, 'submitted_at', false))
+                   WHEN a.doc ->> 'type' = 'onboarding' THEN coalesce(
+                       @extschema@.ingest_check_fields(a.doc, '{subject,team,milestone,started_at,reached_at}'),
+                       @extschema@.ingest_check_text(a.doc, 'subject', true),
+                       @extschema@.ingest_check_text(a.doc, 'team', true),
+                       @extschema@.ingest_check_text(a.doc, 'milestone', false),
+                       @extschema@.ingest_check_timestamp(a.doc, 'started_at', true),
+                       @extschema@.ingest_check_timestamp(a.doc, 'reached_at', false),
+                       CASE WHEN @extschema@.pm_parse_timestamptz(a.doc ->> 'reached_at')
+                                 < @extschema@.pm_parse_timestamptz(a.doc ->> 'started_at')
+                            THEN 'field "reached_at" is before "started_at"' END)
+                   WHEN a.doc ->> 'type' = 'feedback' THEN coalesce(
+                       @extschema@.ingest_check_fields(a.doc, '{feedback_id,team,capability,channel,received_at,synthesized_at,theme,acted_at,communicated_at}'),
+                       @extschema@.ingest_check_text(a.doc, 'feedback_id', true),
+                       @extschema@.ingest_check_text(a.doc, 'team', false),
+                       @extschema@.ingest_check_text(a.doc, 'capability', false),
+                       @extschema@.ingest_check_text(a.doc, 'channel', false),
+                       @extschema@.ingest_check_text(a.doc, 'theme', false),
+                       @extschema@.ingest_check_timestamp(a.doc, 'received_at', true),
+                       @extschema@.ingest_check_timestamp(a.doc, 'synthesized_at', false),
+                       @extschema@.ingest_check_timestamp(a.doc, 'acted_at', false),
+                       @extschema@.ingest_check_timestamp(a.doc, 'communicated_at', false))
+                   WHEN a.doc ->> 'type' = 'unplanned' THEN coalesce(
+                       @extschema@.ingest_check_fields(a.doc, '{event_id,team,capability,occurred_at,hours,cause}'),
+                       @extschema@.ingest_check_text(a.doc, 'event_id', true),
+                       @extschema@.ingest_check_text(a.doc, 'team', true),
+                       @extschema@.ingest_check_text(a.doc, 'capability', false),
+                       @extschema@.ingest_check_text(a.doc, 'cause', false),
+                       @extschema@.ingest_check_timestamp(a.doc, 'occurred_at', true),
+                       CASE WHEN jsonb_typeof(a.doc -> 'hours') IS DISTINCT FROM 'number'
+                                 OR (a.doc ->> 'hours')::numeric <= 0 OR (a.doc ->> 'hours')::numeric >= 1000000
+                            THEN format('field "hours" must be a positive number below 1000000, not %s',
+                                        coalesce((a.doc -> 'hours')::text, 'missing')) END)
+                   ELSE format('field "type" must be usage, survey, onboarding, feedback or unplanned, not "%s"',
+                               a.doc ->> 'type')
+                   END AS problem
+              FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx)) e
+     WHERE e.problem IS NOT NULL
+     ORDER BY e.idx LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'invalid event at index %: %', bad.idx, bad.problem
+            USING ERRCODE = '22023', HINT = 'Nothing of this batch was stored; correct the event and send the batch again.';
+    END IF;
+    -- Unknown teams and capabilities, named with the first index that uses them.
+    SELECT a.idx - 1 AS idx, format('unknown %s "%s"', f.field, a.doc ->> f.field) AS problem INTO bad
+      FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx),
+           (VALUES ('team'), ('capability')) AS f(field)
+     WHERE a.doc ->> f.field IS NOT NULL
+       AND NOT CASE f.field
+               WHEN 'team' THEN EXISTS (SELECT FROM @extschema@.teams t WHERE t.team = a.doc ->> 'team')
+               ELSE EXISTS (SELECT FROM @extschema@.capabilities c WHERE c.capability = a.doc ->> 'capability') END
+     ORDER BY 1 LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'invalid event at index %: %', bad.idx, bad.problem
+            USING ERRCODE = '23503', HINT = 'Register teams and capabilities first; nothing of this batch was stored.';
+    END IF;
+
+    -- Store: a re-sent id changes nothing and counts as a duplicate.
+    WITH ins AS (
+        INSERT INTO @extschema@.usage_events (event_id, team, capability, occurred_at, kind)
+        SELECT doc ->> 'event_id', doc ->> 'team', doc ->> 'capability',
+               @extschema@.pm_parse_timestamptz(doc ->> 'occurred_at'), coalesce(doc ->> 'kind', 'use')
+          FROM jsonb_array_elements(events) AS a(doc) WHERE doc ->> 'type' = 'usage'
+        ON CONFLICT (event_id) DO NOTHING RETURNING 1)
+    SELECT count(*) INTO n FROM ins;
+    accepted := accepted + n;
+
+    WITH ins AS (
+        INSERT INTO @extschema@.survey_responses (response_id, wave, team, capability, question, score, comment, submitted_at)
+        SELECT doc ->> 'response_id', doc ->> 'wave', doc ->> 'team', doc ->> 'capability',
+               coalesce(doc ->> 'question', 'nps'), (doc ->> 'score')::smallint, doc ->> 'comment',
+               coalesce(@extschema@.pm_parse_timestamptz(doc ->> 'submitted_at'), now())
+          FROM jsonb_array_elements(events) AS a(doc) WHERE doc ->> 'type' = 'survey'
+        ON CONFLICT (response_id) DO NOTHING RETURNING 1)
+    SELECT count(*) INTO n FROM ins;
+    accepted := accepted + n;
+
+    -- Onboarding rows are upserted: the same subject and milestone sent again with
+    -- reached_at filled in completes the row (the last one in a batch wins).
+    WITH ins AS (
+        INSERT INTO @extschema@.onboarding AS o (subject, team, milestone, started_at, reached_at)
+        SELECT DISTINCT ON (doc ->> 'subject', coalesce(doc ->> 'milestone', 'first_deploy'))
+               doc ->> 'subject', doc ->> 'team', coalesce(doc ->> 'milestone', 'first_deploy'),
+               @extschema@.pm_parse_timestamptz(doc ->> 'started_at'),
+               @extschema@.pm_parse_timestamptz(doc ->> 'reached_at')
+          FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx) WHERE doc ->> 'type' = 'onboarding'
+         ORDER BY doc ->> 'subject', coalesce(doc ->> 'milestone', 'first_deploy'), idx DESC
+        ON CONFLICT (subject, milestone) DO UPDATE SET reached_at = excluded.reached_at
+         WHERE o.reached_at IS NULL AND excluded.reached_at IS NOT NULL
+        RETURNING 1)
+    SELECT count(*) INTO n FROM ins;
+    accepted := accepted + n;
+
+    WITH ins AS (
+        INSERT INTO @extschema@.feedback (feedback_id, team, capability, channel, received_at, synthesized_at,
+                                          theme, acted_at, communicated_at)
+        SELECT doc ->> 'feedback_id', doc ->> 'team', doc ->> 'capability', coalesce(doc ->> 'channel', 'other'),
+               @extschema@.pm_parse_timestamptz(doc ->> 'received_at'),
+               @extschema@.pm_parse_timestamptz(doc ->> 'synthesized_at'), doc ->> 'theme',
+               @extschema@.pm_parse_timestamptz(doc ->> 'acted_at'),
+               @extschema@.pm_parse_timestamptz(doc ->> 'communicated_at')
+          FROM jsonb_array_elements(events) AS a(doc) WHERE doc ->> 'type' = 'feedback'
+        ON CONFLICT (feedback_id) DO NOTHING RETURNING 1)
+    SELECT count(*) INTO n FROM ins;
+    accepted := accepted + n;
+
+    WITH ins AS (
+        INSERT INTO @extschema@.unplanned_work (event_id, team, capability, occurred_at, hours, cause)
+        SELECT doc ->> 'event_id', doc ->> 'team', doc ->> 'capability',
+               @extschema@.pm_parse_timestamptz(doc ->> 'occurred_at'), (doc ->> 'hours')::numeric,
+               coalesce(doc ->> 'cause', 'unknown')
+          FROM jsonb_array_elements(events) AS a(doc) WHERE doc ->> 'type' = 'unplanned'
+        ON CONFLICT (event_id) DO NOTHING RETURNING 1)
+    SELECT count(*) INTO n FROM ins;
+    accepted := accepted + n;
+
+    duplicates := jsonb_array_length(events) - accepted;
+END
+$fn$;
+COMMENT ON FUNCTION @extschema@.ingest(jsonb) IS
+    'Stores a JSON array of events (usage, survey, onboarding, feedback, unplanned) all or nothing; re-sent ids are duplicates';
+REVOKE ALL ON FUNCTION @extschema@.ingest(jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.ingest(jsonb) TO platform_metrics_writer;

@@ -1,5 +1,6 @@
 -- Runs first: test helpers, and catalog checks that hold for every object.
 CREATE SCHEMA pm_test;
+GRANT USAGE ON SCHEMA pm_test TO PUBLIC;   -- the role tests call the helpers as those roles
 
 -- error_of(query): runs the query and returns 'SQLSTATE: message' with its
 -- detail and hint, or 'no error'.  Keeps expected output free of C line numbers.
@@ -74,7 +75,7 @@ SELECT pg_describe_object(d.classid, d.objid, 0) AS undocumented
    AND obj_description(d.objid, (SELECT relname FROM pg_class WHERE oid = d.classid)) IS NULL
  ORDER BY 1;
 
--- Every function is PARALLEL SAFE (expect no rows).
+-- Every function is PARALLEL SAFE but ingest(), which writes (expect only it).
 SELECT p.oid::regprocedure AS not_parallel_safe
   FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass
  WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'platform_metrics')

@@ -8,13 +8,22 @@
 #include <math.h>
 
 #include "fmgr.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
 #include "utils/guc.h"
+#include "utils/timestamp.h"
 
 #include "platform_metrics.h"
 
 PG_MODULE_MAGIC;
 
 double		pm_good_experience_nps = 30.0;
+int			pm_min_group_size = 5;
+int			pm_min_comment_group_size = 10;
+
+PG_FUNCTION_INFO_V1(pm_min_group_size_fn);
+PG_FUNCTION_INFO_V1(pm_min_comment_group_size_fn);
+PG_FUNCTION_INFO_V1(pm_parse_timestamptz);
 
 void		_PG_init(void);
 
@@ -34,7 +43,42 @@ _PG_init(void)
 							 30.0, -100.0, 100.0,
 							 PGC_USERSET, 0,
 							 NULL, NULL, NULL);
+	/*
+	 * The anonymity thresholds are PGC_SUSET: a reader who could lower them
+	 * could see small groups.  PostgreSQL 15 also refuses a value a
+	 * non-superuser set before the library was loaded.
+	 */
+	DefineCustomIntVariable("platform_metrics.min_group_size",
+							"Smallest number of survey respondents a figure is shown for.",
+							"Smaller groups show NULL numbers and suppressed = true in the survey views.",
+							&pm_min_group_size,
+							5, 1, 1000000,
+							PGC_SUSET, 0,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("platform_metrics.min_comment_group_size",
+							"Smallest number of survey respondents comments are shown for.",
+							NULL,
+							&pm_min_comment_group_size,
+							10, 1, 1000000,
+							PGC_SUSET, 0,
+							NULL, NULL, NULL);
 	MarkGUCPrefixReserved("platform_metrics");
+}
+
+/*
+ * The thresholds as SQL functions: calling one loads the library, so the
+ * views never read a placeholder value.
+ */
+Datum
+pm_min_group_size_fn(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(pm_min_group_size);
+}
+
+Datum
+pm_min_comment_group_size_fn(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(pm_min_comment_group_size);
 }
 
 /*
@@ -49,4 +93,34 @@ pm_check_confidence(double confidence)
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("confidence level %g is out of range", confidence),
 				 errhint("Give a confidence level strictly between 0 and 1, such as 0.95.")));
+}
+
+/*
+ * pm_parse_timestamptz(text): the text as timestamptz, or NULL when it is not
+ * a valid finite timestamp.  ingest() validates a whole batch with it in one
+ * query: PostgreSQL 15's input functions can only report a bad value by
+ * throwing, which would cost a subtransaction per event.
+ */
+Datum
+pm_parse_timestamptz(PG_FUNCTION_ARGS)
+{
+	char	   *str = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char		workbuf[MAXDATELEN + MAXDATEFIELDS];
+	char	   *field[MAXDATEFIELDS];
+	int			ftype[MAXDATEFIELDS];
+	int			nf,
+				dtype,
+				tz;
+	struct pg_tm tt,
+			   *tm = &tt;
+	fsec_t		fsec;
+	TimestampTz result;
+
+	if (ParseDateTime(str, workbuf, sizeof(workbuf), field, ftype, MAXDATEFIELDS, &nf) != 0 ||
+		DecodeDateTime(field, ftype, nf, &dtype, tm, &fsec, &tz) != 0 ||
+		dtype != DTK_DATE ||
+		tm2timestamp(tm, fsec, &tz, &result) != 0 ||
+		!IS_VALID_TIMESTAMP(result))
+		PG_RETURN_NULL();
+	PG_RETURN_TIMESTAMPTZ(result);
 }

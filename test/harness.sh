@@ -187,9 +187,11 @@ suite_unit() {
     record unit "$(echo "$line" | cut -d' ' -f1)" "$(echo "$line" | cut -d' ' -f3)"
 }
 
+# pg_regress suites (sql/, expected/) and isolation specs (test/specs, test/expected),
+# both run by PGXS installcheck.
 suite_regress() {
     local log=$TMP_CLUSTER/regress.log
-    rm -f regression.diffs regression.out
+    rm -rf regression.diffs regression.out output_iso
     make -s installcheck >"$log" 2>&1 || true
     grep -E '^(test| ) .*\.\.\. ' "$log" || cat "$log"
     local ok failed
@@ -202,6 +204,10 @@ suite_regress() {
     if [ -s regression.diffs ]; then
         say "regression.diffs"
         cat regression.diffs
+    fi
+    if [ -s output_iso/regression.diffs ]; then
+        say "output_iso/regression.diffs"
+        cat output_iso/regression.diffs
     fi
     record regress "$ok" "$failed"
 }
