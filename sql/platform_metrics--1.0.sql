@@ -1197,3 +1197,337 @@ COMMENT ON FUNCTION @extschema@.ingest(jsonb) IS
     'Stores a JSON array of events (usage, survey, onboarding, feedback, unplanned) all or nothing; re-sent ids are duplicates';
 REVOKE ALL ON FUNCTION @extschema@.ingest(jsonb) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION @extschema@.ingest(jsonb) TO platform_metrics_writer;
+
+------------------------------------------------------------------------------
+-- Views: what analysts and BI tools read
+------------------------------------------------------------------------------
+
+-- Platform NPS per survey wave (the question about the platform as a whole).
+CREATE VIEW @extschema@.nps_by_survey WITH (security_barrier) AS
+WITH waves AS (
+    SELECT r.wave, @extschema@.nps_summary(r.score::integer) AS s, count(*) AS n
+      FROM @extschema@.survey_responses r
+     WHERE r.capability IS NULL AND r.question = 'nps'
+     GROUP BY r.wave),
+asked AS (
+    SELECT coalesce(sum(t.headcount), 0)::bigint AS population FROM @extschema@.teams t)
+SELECT w.wave,
+       w.n AS responses,
+       CASE WHEN NOT x.suppressed THEN w.n::double precision / nullif(a.population, 0) END AS response_rate,
+       CASE WHEN NOT x.suppressed THEN @extschema@.promoters(w.s) END AS promoters,
+       CASE WHEN NOT x.suppressed THEN @extschema@.passives(w.s) END AS passives,
+       CASE WHEN NOT x.suppressed THEN @extschema@.detractors(w.s) END AS detractors,
+       CASE WHEN NOT x.suppressed THEN @extschema@.nps(w.s) END AS nps,
+       CASE WHEN NOT x.suppressed THEN ci.low END AS ci_low,
+       CASE WHEN NOT x.suppressed THEN ci.high END AS ci_high,
+       x.suppressed
+  FROM waves w CROSS JOIN asked a
+       CROSS JOIN LATERAL (SELECT w.n < @extschema@.min_group_size() AS suppressed) x
+       CROSS JOIN LATERAL @extschema@.nps_ci(w.s, 0.95, greatest(a.population, w.n)) ci;
+COMMENT ON VIEW @extschema@.nps_by_survey IS 'Platform NPS per survey wave with its 95% interval; small waves suppressed';
+COMMENT ON COLUMN @extschema@.nps_by_survey.wave IS 'Survey wave';
+COMMENT ON COLUMN @extschema@.nps_by_survey.responses IS 'Number of answers to the platform NPS question';
+COMMENT ON COLUMN @extschema@.nps_by_survey.response_rate IS 'Answers divided by the developers asked (sum of team headcounts)';
+COMMENT ON COLUMN @extschema@.nps_by_survey.promoters IS 'Answers 9-10';
+COMMENT ON COLUMN @extschema@.nps_by_survey.passives IS 'Answers 7-8';
+COMMENT ON COLUMN @extschema@.nps_by_survey.detractors IS 'Answers 0-6';
+COMMENT ON COLUMN @extschema@.nps_by_survey.nps IS 'Net Promoter Score, -100 to 100';
+COMMENT ON COLUMN @extschema@.nps_by_survey.ci_low IS 'Lower end of the 95% adjusted-Wald interval (finite-population corrected)';
+COMMENT ON COLUMN @extschema@.nps_by_survey.ci_high IS 'Upper end of the 95% interval';
+COMMENT ON COLUMN @extschema@.nps_by_survey.suppressed IS 'True when fewer than platform_metrics.min_group_size answered: the numbers are hidden';
+
+-- Platform NPS per team and wave, with complementary suppression.
+CREATE VIEW @extschema@.nps_by_team WITH (security_barrier) AS
+WITH groups AS (
+    SELECT r.wave, r.team, @extschema@.nps_summary(r.score::integer) AS s, count(*) AS n
+      FROM @extschema@.survey_responses r
+     WHERE r.capability IS NULL AND r.question = 'nps'
+     GROUP BY r.wave, r.team),
+marked AS (
+    SELECT g.*, g.n < @extschema@.min_group_size() AS small FROM groups g),
+ordered AS (
+    SELECT m.*,
+           coalesce(sum(m.n) FILTER (WHERE m.small) OVER (PARTITION BY m.wave), 0) AS small_total,
+           coalesce(sum(m.n) FILTER (WHERE NOT m.small)
+                    OVER (PARTITION BY m.wave ORDER BY m.small, m.n, m.team
+                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS larger_before
+      FROM marked m)
+SELECT o.wave, o.team,
+       o.n AS responses,
+       CASE WHEN NOT x.suppressed THEN o.n::double precision / t.headcount END AS response_rate,
+       CASE WHEN NOT x.suppressed THEN @extschema@.promoters(o.s) END AS promoters,
+       CASE WHEN NOT x.suppressed THEN @extschema@.passives(o.s) END AS passives,
+       CASE WHEN NOT x.suppressed THEN @extschema@.detractors(o.s) END AS detractors,
+       CASE WHEN NOT x.suppressed THEN @extschema@.nps(o.s) END AS nps,
+       CASE WHEN NOT x.suppressed THEN ci.low END AS ci_low,
+       CASE WHEN NOT x.suppressed THEN ci.high END AS ci_high,
+       x.suppressed
+  FROM ordered o JOIN @extschema@.teams t ON t.team = o.team
+       CROSS JOIN LATERAL (
+           -- small groups, and then the next-smallest ones until the hidden
+           -- answers of the wave reach the threshold (so nobody can subtract
+           -- the shown teams from the wave's total)
+           SELECT o.small
+                  OR (o.small_total > 0 AND o.small_total + o.larger_before < @extschema@.min_group_size())
+                  AS suppressed) x
+       CROSS JOIN LATERAL @extschema@.nps_ci(o.s, 0.95, greatest(t.headcount, o.n)::bigint) ci;
+COMMENT ON VIEW @extschema@.nps_by_team IS 'Platform NPS per team and wave; small teams suppressed, and the next-smallest too so that no group can be recovered by subtraction';
+COMMENT ON COLUMN @extschema@.nps_by_team.wave IS 'Survey wave';
+COMMENT ON COLUMN @extschema@.nps_by_team.team IS 'Team';
+COMMENT ON COLUMN @extschema@.nps_by_team.responses IS 'Number of answers from the team';
+COMMENT ON COLUMN @extschema@.nps_by_team.response_rate IS 'Answers divided by the team''s headcount';
+COMMENT ON COLUMN @extschema@.nps_by_team.promoters IS 'Answers 9-10';
+COMMENT ON COLUMN @extschema@.nps_by_team.passives IS 'Answers 7-8';
+COMMENT ON COLUMN @extschema@.nps_by_team.detractors IS 'Answers 0-6';
+COMMENT ON COLUMN @extschema@.nps_by_team.nps IS 'Net Promoter Score, -100 to 100';
+COMMENT ON COLUMN @extschema@.nps_by_team.ci_low IS 'Lower end of the 95% interval (finite-population corrected with the headcount)';
+COMMENT ON COLUMN @extschema@.nps_by_team.ci_high IS 'Upper end of the 95% interval';
+COMMENT ON COLUMN @extschema@.nps_by_team.suppressed IS 'True when the numbers are hidden to keep answers anonymous';
+
+-- Wave over wave: is the change real?
+CREATE VIEW @extschema@.nps_trend WITH (security_barrier) AS
+WITH waves AS (
+    SELECT r.wave, @extschema@.nps_summary(r.score::integer) AS s, count(*) AS n
+      FROM @extschema@.survey_responses r
+     WHERE r.capability IS NULL AND r.question = 'nps'
+     GROUP BY r.wave),
+shown AS (
+    SELECT w.wave, CASE WHEN w.n >= @extschema@.min_group_size() THEN w.s END AS s FROM waves w),
+paired AS (
+    SELECT sh.wave, sh.s, lag(sh.s) OVER (ORDER BY sh.wave) AS prev FROM shown sh)
+SELECT p.wave,
+       @extschema@.nps(p.s) AS nps,
+       @extschema@.nps(p.prev) AS previous_nps,
+       @extschema@.nps(p.s) - @extschema@.nps(p.prev) AS change,
+       @extschema@.nps_test(p.prev, p.s) AS p_value,
+       @extschema@.nps_test(p.prev, p.s) < 0.05 AS significant
+  FROM paired p;
+COMMENT ON VIEW @extschema@.nps_trend IS 'Platform NPS wave over wave, with the p-value of the change';
+COMMENT ON COLUMN @extschema@.nps_trend.wave IS 'Survey wave';
+COMMENT ON COLUMN @extschema@.nps_trend.nps IS 'NPS of the wave (NULL when suppressed)';
+COMMENT ON COLUMN @extschema@.nps_trend.previous_nps IS 'NPS of the previous wave';
+COMMENT ON COLUMN @extschema@.nps_trend.change IS 'Change in NPS points from the previous wave';
+COMMENT ON COLUMN @extschema@.nps_trend.p_value IS 'Two-sided p-value that the two waves'' NPS are equal (nps_test)';
+COMMENT ON COLUMN @extschema@.nps_trend.significant IS 'True when the change is significant at 5%';
+
+-- Comments, only from groups large enough to stay anonymous.  A group's size
+-- is its number of respondents; answers carry no respondent, but everyone
+-- answers a question at most once, so the most answers any one question got
+-- is a lower bound of it (counting all answers would count people twice).
+CREATE VIEW @extschema@.survey_comments WITH (security_barrier) AS
+SELECT r.wave, r.team, r.capability, r.comment
+  FROM @extschema@.survey_responses r
+ WHERE r.comment IS NOT NULL AND r.comment <> ''
+   AND (SELECT max(q.n) FROM (SELECT count(*) AS n FROM @extschema@.survey_responses g
+                               WHERE g.wave = r.wave AND g.team = r.team
+                               GROUP BY g.capability, g.question) q) >= @extschema@.min_comment_group_size();
+COMMENT ON VIEW @extschema@.survey_comments IS 'Free-text comments of teams with at least platform_metrics.min_comment_group_size answers in the wave';
+COMMENT ON COLUMN @extschema@.survey_comments.wave IS 'Survey wave';
+COMMENT ON COLUMN @extschema@.survey_comments.team IS 'Team of the respondent';
+COMMENT ON COLUMN @extschema@.survey_comments.capability IS 'Capability the answer was about (NULL: the platform)';
+COMMENT ON COLUMN @extschema@.survey_comments.comment IS 'The comment';
+
+-- Time to value per milestone and start month, censoring-aware beside naive.
+CREATE VIEW @extschema@.time_to_value AS
+SELECT o.milestone,
+       date_trunc('month', o.started_at) AS start_month,
+       count(*) AS started,
+       count(*) FILTER (WHERE o.reached_at <= now()) AS reached,
+       count(*) FILTER (WHERE o.reached_at IS NULL OR o.reached_at > now()) AS on_the_way,
+       (@extschema@.ttv_percentile(o.started_at, o.reached_at, ARRAY[0.5, 0.75, 0.9]))[1] AS p50,
+       (@extschema@.ttv_percentile(o.started_at, o.reached_at, ARRAY[0.5, 0.75, 0.9]))[2] AS p75,
+       (@extschema@.ttv_percentile(o.started_at, o.reached_at, ARRAY[0.5, 0.75, 0.9]))[3] AS p90,
+       @extschema@.ttv_percentile(CASE WHEN o.reached_at <= now() THEN o.reached_at - o.started_at END, 0.5)
+           AS naive_median
+  FROM @extschema@.onboarding o
+ WHERE o.started_at <= now()
+ GROUP BY 1, 2;
+COMMENT ON VIEW @extschema@.time_to_value IS 'Time to a milestone per start month: Kaplan-Meier percentiles that count those still on their way, beside the naive median';
+COMMENT ON COLUMN @extschema@.time_to_value.milestone IS 'Milestone (e.g. first_deploy)';
+COMMENT ON COLUMN @extschema@.time_to_value.start_month IS 'Month onboarding started';
+COMMENT ON COLUMN @extschema@.time_to_value.started IS 'Subjects who started that month';
+COMMENT ON COLUMN @extschema@.time_to_value.reached IS 'Of them, those who reached the milestone';
+COMMENT ON COLUMN @extschema@.time_to_value.on_the_way IS 'Of them, those still on their way';
+COMMENT ON COLUMN @extschema@.time_to_value.p50 IS 'Median time to the milestone (Kaplan-Meier; NULL: not known yet)';
+COMMENT ON COLUMN @extschema@.time_to_value.p75 IS '75th percentile (Kaplan-Meier; NULL: not known yet)';
+COMMENT ON COLUMN @extschema@.time_to_value.p90 IS '90th percentile (Kaplan-Meier; NULL: not known yet)';
+COMMENT ON COLUMN @extschema@.time_to_value.naive_median IS 'Median over those who arrived only: biased low while many are on their way';
+
+-- Adoption of each capability.  A team "tried" a capability when it used or
+-- adopted it; it "moved back" when its latest event is an abandon; it "went
+-- quiet" when it has not used the capability for 60 days.
+CREATE VIEW @extschema@.capability_adoption AS
+WITH per_team AS (
+    SELECT u.capability, u.team,
+           max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon') AS last_use,
+           (array_agg(u.kind ORDER BY u.occurred_at DESC, u.kind = 'abandon' DESC))[1] = 'abandon' AS moved_back
+      FROM @extschema@.usage_events u
+     GROUP BY u.capability, u.team),
+eligible AS (SELECT count(*) AS n FROM @extschema@.teams)
+SELECT c.capability,
+       c.mandatory,
+       e.n AS eligible_teams,
+       count(p.team) FILTER (WHERE p.last_use IS NOT NULL) AS adopting_teams,
+       count(p.team) FILTER (WHERE p.last_use IS NOT NULL)::double precision / nullif(e.n, 0) AS adoption_rate,
+       CASE WHEN NOT c.mandatory
+            THEN count(p.team) FILTER (WHERE p.last_use IS NOT NULL)::double precision / nullif(e.n, 0) END AS opt_in_rate,
+       count(p.team) FILTER (WHERE p.last_use >= now() - interval '30 days' AND NOT p.moved_back) AS active_last_30_days,
+       count(p.team) FILTER (WHERE p.last_use < now() - interval '60 days' AND NOT p.moved_back) AS churned_teams,
+       count(p.team) FILTER (WHERE p.moved_back) AS moved_back_teams,
+       count(p.team) FILTER (WHERE p.last_use >= now() - interval '60 days' AND NOT p.moved_back)::double precision
+           / nullif(count(p.team) FILTER (WHERE p.last_use IS NOT NULL), 0) AS stay_rate
+  FROM @extschema@.capabilities c CROSS JOIN eligible e
+       LEFT JOIN per_team p ON p.capability = c.capability
+ GROUP BY c.capability, c.mandatory, e.n;
+COMMENT ON VIEW @extschema@.capability_adoption IS 'Adoption, opt-in, activity, churn and stay rate per capability';
+COMMENT ON COLUMN @extschema@.capability_adoption.capability IS 'Capability';
+COMMENT ON COLUMN @extschema@.capability_adoption.mandatory IS 'Whether teams must use it';
+COMMENT ON COLUMN @extschema@.capability_adoption.eligible_teams IS 'Teams that could use it (all registered teams)';
+COMMENT ON COLUMN @extschema@.capability_adoption.adopting_teams IS 'Teams that used or adopted it at least once';
+COMMENT ON COLUMN @extschema@.capability_adoption.adoption_rate IS 'Adopting teams divided by eligible teams';
+COMMENT ON COLUMN @extschema@.capability_adoption.opt_in_rate IS 'For optional capabilities, the share of eligible teams that chose it (NULL when mandatory)';
+COMMENT ON COLUMN @extschema@.capability_adoption.active_last_30_days IS 'Teams that used it in the last 30 days';
+COMMENT ON COLUMN @extschema@.capability_adoption.churned_teams IS 'Teams that tried it and have not used it for 60 days (went quiet)';
+COMMENT ON COLUMN @extschema@.capability_adoption.moved_back_teams IS 'Teams whose latest event is abandon: they moved back to their own way';
+COMMENT ON COLUMN @extschema@.capability_adoption.stay_rate IS 'Teams still using it (in the last 60 days) among the teams that tried it';
+
+-- Monthly retention triangle per capability, from churn_cohort.
+CREATE VIEW @extschema@.capability_retention AS
+SELECT c.capability, r.*
+  FROM @extschema@.capabilities c
+       CROSS JOIN LATERAL @extschema@.cohort_rows(
+           (SELECT @extschema@.churn_cohort(u.team, u.occurred_at, '1 month')
+              FROM @extschema@.usage_events u
+             WHERE u.capability = c.capability AND u.kind <> 'abandon')) r;
+COMMENT ON VIEW @extschema@.capability_retention IS 'Monthly retention triangle, lifecycle and churn per capability and adoption cohort (cohort_rows of churn_cohort)';
+COMMENT ON COLUMN @extschema@.capability_retention.capability IS 'Capability';
+COMMENT ON COLUMN @extschema@.capability_retention.cohort_start IS 'Month the teams of the cohort first used the capability';
+COMMENT ON COLUMN @extschema@.capability_retention.period_offset IS 'Months since the cohort month';
+COMMENT ON COLUMN @extschema@.capability_retention.period_start IS 'Start of that month';
+COMMENT ON COLUMN @extschema@.capability_retention.cohort_size IS 'Teams in the cohort';
+COMMENT ON COLUMN @extschema@.capability_retention.active IS 'Teams of the cohort that used it that month';
+COMMENT ON COLUMN @extschema@.capability_retention.retention IS 'active / cohort_size';
+COMMENT ON COLUMN @extschema@.capability_retention.active_or_after IS 'Teams of the cohort that used it that month or later';
+COMMENT ON COLUMN @extschema@.capability_retention.continuing IS 'Used it that month and the month before';
+COMMENT ON COLUMN @extschema@.capability_retention.resurrecting IS 'Used it that month, not the month before, but earlier';
+COMMENT ON COLUMN @extschema@.capability_retention.dormant IS 'Used it the month before, not that month';
+COMMENT ON COLUMN @extschema@.capability_retention.churned IS 'Last used it the month before and not since';
+
+-- The teams that stopped, for the capability's owners.
+CREATE VIEW @extschema@.churned_teams AS
+SELECT u.capability, u.team,
+       min(u.occurred_at) AS first_activity,
+       max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon') AS last_activity,
+       extract(day FROM now() - max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon'))::integer AS idle_days,
+       CASE WHEN (array_agg(u.kind ORDER BY u.occurred_at DESC, u.kind = 'abandon' DESC))[1] = 'abandon'
+            THEN 'moved back' ELSE 'went quiet' END AS status
+  FROM @extschema@.usage_events u
+ GROUP BY u.capability, u.team
+HAVING (array_agg(u.kind ORDER BY u.occurred_at DESC, u.kind = 'abandon' DESC))[1] = 'abandon'
+    OR max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon') < now() - interval '60 days';
+COMMENT ON VIEW @extschema@.churned_teams IS 'Teams that moved back from a capability or have not used it for 60 days';
+COMMENT ON COLUMN @extschema@.churned_teams.capability IS 'Capability';
+COMMENT ON COLUMN @extschema@.churned_teams.team IS 'Team';
+COMMENT ON COLUMN @extschema@.churned_teams.first_activity IS 'First event of the team with the capability';
+COMMENT ON COLUMN @extschema@.churned_teams.last_activity IS 'Last use';
+COMMENT ON COLUMN @extschema@.churned_teams.idle_days IS 'Whole days since the last use';
+COMMENT ON COLUMN @extschema@.churned_teams.status IS 'moved back (its latest event is abandon) or went quiet (60 days without use)';
+
+-- Adoption after launch, week by week.
+CREATE VIEW @extschema@.post_launch_adoption AS
+WITH first_use AS (
+    SELECT u.capability, u.team, min(u.occurred_at) AS first_at
+      FROM @extschema@.usage_events u WHERE u.kind <> 'abandon'
+     GROUP BY u.capability, u.team),
+eligible AS (SELECT count(*) AS n FROM @extschema@.teams)
+SELECT c.capability, w.week AS weeks_since_launch,
+       count(f.team) AS adopting_teams,
+       count(f.team)::double precision / nullif(e.n, 0) AS adoption_share
+  FROM @extschema@.capabilities c CROSS JOIN eligible e
+       CROSS JOIN LATERAL generate_series(0, greatest(0, floor(extract(epoch FROM now() - c.launched_at) / 604800)::integer)) AS w(week)
+       LEFT JOIN first_use f ON f.capability = c.capability
+                            AND f.first_at < c.launched_at + (w.week + 1) * interval '1 week'
+ GROUP BY c.capability, w.week, e.n;
+COMMENT ON VIEW @extschema@.post_launch_adoption IS 'Cumulative adoption of each capability by week since its launch';
+COMMENT ON COLUMN @extschema@.post_launch_adoption.capability IS 'Capability';
+COMMENT ON COLUMN @extschema@.post_launch_adoption.weeks_since_launch IS 'Whole weeks since launch (0 = the launch week)';
+COMMENT ON COLUMN @extschema@.post_launch_adoption.adopting_teams IS 'Teams that had used it by the end of that week';
+COMMENT ON COLUMN @extschema@.post_launch_adoption.adoption_share IS 'Those teams divided by all registered teams';
+
+-- The Mandate-Choice matrix, from each capability's answers in its latest wave.
+CREATE VIEW @extschema@.capability_quadrants WITH (security_barrier) AS
+WITH latest AS (
+    SELECT r.capability, max(r.wave) AS wave
+      FROM @extschema@.survey_responses r
+     WHERE r.capability IS NOT NULL AND r.question = 'nps'
+     GROUP BY r.capability),
+summaries AS (
+    SELECT r.capability, l.wave, @extschema@.nps_summary(r.score::integer) AS s, count(*) AS n
+      FROM @extschema@.survey_responses r JOIN latest l ON l.capability = r.capability AND l.wave = r.wave
+     WHERE r.question = 'nps'
+     GROUP BY r.capability, l.wave)
+SELECT c.capability, c.mandatory, s.wave,
+       coalesce(s.n, 0) AS responses,
+       CASE WHEN NOT x.suppressed THEN @extschema@.nps(s.s) END AS nps,
+       CASE WHEN NOT x.suppressed THEN ci.low END AS ci_low,
+       CASE WHEN NOT x.suppressed THEN ci.high END AS ci_high,
+       CASE WHEN NOT x.suppressed THEN @extschema@.mandate_quadrant(c.mandatory, s.s) END AS quadrant,
+       CASE WHEN NOT x.suppressed
+            THEN coalesce(@extschema@.recommended_action(@extschema@.mandate_quadrant(c.mandatory, s.s)),
+                          'insufficient evidence') END AS action,
+       x.suppressed
+  FROM @extschema@.capabilities c
+       LEFT JOIN summaries s ON s.capability = c.capability
+       CROSS JOIN LATERAL (SELECT coalesce(s.n, 0) < @extschema@.min_group_size() AS suppressed) x
+       LEFT JOIN LATERAL @extschema@.nps_ci(s.s) ci ON true;
+COMMENT ON VIEW @extschema@.capability_quadrants IS 'Mandate-Choice quadrant of each capability from its latest survey wave, judged by the 95% NPS interval';
+COMMENT ON COLUMN @extschema@.capability_quadrants.capability IS 'Capability';
+COMMENT ON COLUMN @extschema@.capability_quadrants.mandatory IS 'Whether teams must use it';
+COMMENT ON COLUMN @extschema@.capability_quadrants.wave IS 'Latest wave with answers about it';
+COMMENT ON COLUMN @extschema@.capability_quadrants.responses IS 'Answers about it in that wave';
+COMMENT ON COLUMN @extschema@.capability_quadrants.nps IS 'Its NPS in that wave';
+COMMENT ON COLUMN @extschema@.capability_quadrants.ci_low IS 'Lower end of the 95% interval';
+COMMENT ON COLUMN @extschema@.capability_quadrants.ci_high IS 'Upper end of the 95% interval';
+COMMENT ON COLUMN @extschema@.capability_quadrants.quadrant IS 'mandate_quadrant; NULL when the interval contains the threshold (insufficient evidence)';
+COMMENT ON COLUMN @extschema@.capability_quadrants.action IS 'invest, fix ASAP, product-market fit, kill, or insufficient evidence';
+COMMENT ON COLUMN @extschema@.capability_quadrants.suppressed IS 'True when too few answered: the numbers are hidden';
+
+-- The feedback loop per quarter: listen, synthesise, act, communicate.
+CREATE VIEW @extschema@.feedback_loop AS
+SELECT date_trunc('quarter', f.received_at) AS quarter,
+       count(*) AS received,
+       count(f.synthesized_at) AS synthesized,
+       count(f.acted_at) AS acted,
+       count(f.communicated_at) AS communicated,
+       count(f.communicated_at)::double precision / count(*) AS closed_loop_rate,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM f.communicated_at - f.received_at) / 86400)
+           AS median_days_to_close
+  FROM @extschema@.feedback f
+ GROUP BY 1;
+COMMENT ON VIEW @extschema@.feedback_loop IS 'Developer feedback per quarter received: how much went through each step of the loop';
+COMMENT ON COLUMN @extschema@.feedback_loop.quarter IS 'Quarter the feedback was received';
+COMMENT ON COLUMN @extschema@.feedback_loop.received IS 'Pieces of feedback received (listen)';
+COMMENT ON COLUMN @extschema@.feedback_loop.synthesized IS 'Of them, grouped into a theme (synthesise)';
+COMMENT ON COLUMN @extschema@.feedback_loop.acted IS 'Of them, acted on (act)';
+COMMENT ON COLUMN @extschema@.feedback_loop.communicated IS 'Of them, with the outcome told to developers (communicate)';
+COMMENT ON COLUMN @extschema@.feedback_loop.closed_loop_rate IS 'communicated / received';
+COMMENT ON COLUMN @extschema@.feedback_loop.median_days_to_close IS 'Median days from receiving to communicating, over closed loops';
+
+CREATE VIEW @extschema@.unplanned_work_by_month AS
+SELECT date_trunc('month', w.occurred_at) AS month, w.team, w.capability,
+       sum(w.hours) AS hours, count(*) AS events
+  FROM @extschema@.unplanned_work w
+ GROUP BY 1, 2, 3;
+COMMENT ON VIEW @extschema@.unplanned_work_by_month IS 'Unplanned work the platform caused, per month, team and capability';
+COMMENT ON COLUMN @extschema@.unplanned_work_by_month.month IS 'Month';
+COMMENT ON COLUMN @extschema@.unplanned_work_by_month.team IS 'Team that did the work';
+COMMENT ON COLUMN @extschema@.unplanned_work_by_month.capability IS 'Capability that caused it (NULL: unknown)';
+COMMENT ON COLUMN @extschema@.unplanned_work_by_month.hours IS 'Hours spent';
+COMMENT ON COLUMN @extschema@.unplanned_work_by_month.events IS 'Number of events';
+
+-- The reader reads the views, nothing else.
+GRANT SELECT ON @extschema@.nps_by_survey, @extschema@.nps_by_team, @extschema@.nps_trend,
+    @extschema@.survey_comments, @extschema@.time_to_value, @extschema@.capability_adoption,
+    @extschema@.capability_retention, @extschema@.churned_teams, @extschema@.post_launch_adoption,
+    @extschema@.capability_quadrants, @extschema@.feedback_loop, @extschema@.unplanned_work_by_month
+    TO platform_metrics_reader;
