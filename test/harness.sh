@@ -173,18 +173,26 @@ record() {
     TOTAL_FAILED=$((TOTAL_FAILED + $3))
 }
 
-suite_unit() {
-    local log=$TMP_CLUSTER/unit.log
-    make -s unit >"$log" 2>&1 || true
+# suite_counted NAME SHOW_REGEX CMD...: run CMD, show its result lines, and
+# record the "N passed, N failed" line it ends with.
+suite_counted() {
+    local name=$1 show=$2
+    shift 2
+    local log=$TMP_CLUSTER/$name.log
+    "$@" >"$log" 2>&1 || true
+    grep -E "$show" "$log" || true
     local line
     line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n1)
     if [ -z "$line" ]; then
         cat "$log"
-        record unit 0 1
+        record "$name" 0 1
         return
     fi
-    grep -E 'FAILED' "$log" || true
-    record unit "$(echo "$line" | cut -d' ' -f1)" "$(echo "$line" | cut -d' ' -f3)"
+    record "$name" "$(echo "$line" | cut -d' ' -f1)" "$(echo "$line" | cut -d' ' -f3)"
+}
+
+suite_unit() {
+    suite_counted unit 'FAILED' make -s unit
 }
 
 # pg_regress suites (sql/, expected/) and isolation specs (test/specs, test/expected),
@@ -212,11 +220,16 @@ suite_regress() {
     record regress "$ok" "$failed"
 }
 
+suite_dump() {
+    suite_counted dump '^dump/restore ' env PGBIN="$PGBIN" bash test/dump_restore.sh
+}
+
 cmd_test() {
     build_install
     start_tmp_cluster ""
     suite_unit
     suite_regress
+    suite_dump
     echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed"
     [ "$TOTAL_FAILED" -eq 0 ]
 }
