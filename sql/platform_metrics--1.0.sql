@@ -1337,7 +1337,7 @@ SELECT o.milestone,
        (@extschema@.ttv_percentile(o.started_at, o.reached_at, ARRAY[0.5, 0.75, 0.9]))[1] AS p50,
        (@extschema@.ttv_percentile(o.started_at, o.reached_at, ARRAY[0.5, 0.75, 0.9]))[2] AS p75,
        (@extschema@.ttv_percentile(o.started_at, o.reached_at, ARRAY[0.5, 0.75, 0.9]))[3] AS p90,
-       @extschema@.ttv_percentile(CASE WHEN o.reached_at <= now() THEN o.reached_at - o.started_at END, 0.5)
+       justify_hours(@extschema@.ttv_percentile(CASE WHEN o.reached_at <= now() THEN o.reached_at - o.started_at END, 0.5))
            AS naive_median
   FROM @extschema@.onboarding o
  WHERE o.started_at <= now()

@@ -262,8 +262,10 @@ cmd_demo() {
     psql_q -d postgres -c "ALTER ROLE postgres PASSWORD '$password'"
     (umask 077 && echo "$password" >"$DEMO_DIR/password")
     psql_q -d postgres -c 'CREATE DATABASE demo'
-    say "loading sample data (test/demo/sample_data.sql)"
-    psql_q -d demo -f test/demo/sample_data.sql
+    say "generating the sample data (test/demo/generate.sql, scale ${PM_DEMO_SCALE:-1})"
+    psql_q -d demo -c 'CREATE EXTENSION platform_metrics' \
+        -c 'ALTER DATABASE demo SET search_path = "$user", public, platform_metrics'
+    psql_q -d demo -v scale="${PM_DEMO_SCALE:-1}" -f test/demo/generate.sql
     say "dashboard queries (test/demo/dashboard.sql)"
     "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d demo -f test/demo/dashboard.sql
     DEMO_OK=1

@@ -1,63 +1,84 @@
--- The dashboard queries of README, run by make demo against the sample data.
+-- make demo: the headline rows of each view over the generated data.
 \pset footer off
 SET search_path = "$user", public, platform_metrics;
 
 \echo
-\echo 'Platform NPS per survey wave, with its 95% interval (finite-population corrected), and the change from the previous wave'
-SELECT wave,
-       responses(s) AS responses,
-       round(nps(s)) AS nps,
-       round(ci.low) AS ci_low,
-       round(ci.high) AS ci_high,
-       round(nps(s) - nps(lag(s) OVER w)) AS change,
-       round(nps_test(lag(s) OVER w, s)::numeric, 4) AS p_value
-  FROM (SELECT wave, nps_summary(score) AS s
-          FROM demo.survey_responses WHERE capability IS NULL GROUP BY wave) waves,
-       LATERAL nps_ci(s, 0.95, (SELECT sum(headcount) FROM demo.teams)) ci
-WINDOW w AS (ORDER BY wave)
- ORDER BY wave;
+\echo '== Is the platform getting better for developers? (nps_trend, nps_by_survey)'
+SELECT t.wave, s.responses, round(s.response_rate::numeric, 2) AS response_rate, round(t.nps) AS nps,
+       round(s.ci_low) AS ci_low, round(s.ci_high) AS ci_high, round(t.change) AS change,
+       round(t.p_value::numeric, 4) AS p_value, t.significant
+  FROM nps_trend t JOIN nps_by_survey s USING (wave) ORDER BY wave;
 
 \echo
-\echo 'The Mandate-Choice matrix for the latest wave (NULL quadrant: the 95% interval still contains the threshold of 30)'
-SELECT c.capability,
-       c.mandatory,
-       responses(s) AS responses,
-       round(nps(s)) AS nps,
-       round(nps_margin(s)) AS margin,
-       mandate_quadrant(c.mandatory, s) AS quadrant,
-       coalesce(recommended_action(mandate_quadrant(c.mandatory, s)), 'ask more developers') AS action
-  FROM demo.capabilities c,
-       LATERAL (SELECT nps_summary(score) AS s FROM demo.survey_responses r
-                 WHERE r.capability = c.capability AND r.wave = '2026-Q4') x
- ORDER BY quadrant NULLS LAST, c.capability;
+\echo '== The least happy teams in the latest wave, and the ones too small to show (nps_by_team)'
+(SELECT team, responses, round(nps) AS nps, round(ci_low) AS ci_low, round(ci_high) AS ci_high, suppressed
+   FROM nps_by_team WHERE wave = (SELECT max(wave) FROM nps_by_team) AND NOT suppressed ORDER BY nps LIMIT 3)
+UNION ALL
+(SELECT team, responses, NULL, NULL, NULL, suppressed
+   FROM nps_by_team WHERE wave = (SELECT max(wave) FROM nps_by_team) AND suppressed ORDER BY team LIMIT 3);
 
 \echo
-\echo 'Time to first deploy per onboarding cohort, observed on 2026-11-21: the naive median of those who arrived beside the Kaplan-Meier estimate that counts those still on their way'
-SELECT date_trunc('quarter', started_at)::date AS cohort,
-       count(*) AS started,
-       count(reached_at) AS reached,
-       count(*) - count(reached_at) AS on_the_way,
-       date_trunc('hour', justify_hours(ttv_percentile(reached_at - started_at, 0.5))) AS naive_median,
-       date_trunc('hour', ttv_percentile(started_at, reached_at, 0.5, '2026-11-21 12:00+00')) AS median,
-       date_trunc('hour', ttv_percentile(started_at, reached_at, 0.9, '2026-11-21 12:00+00')) AS p90
-  FROM demo.onboarding
+\echo '== The Mandate-Choice matrix (capability_quadrants)'
+SELECT capability, mandatory, responses, round(nps) AS nps, round(ci_low) AS ci_low, round(ci_high) AS ci_high,
+       quadrant, action
+  FROM capability_quadrants ORDER BY quadrant NULLS LAST, capability;
+
+\echo
+\echo '== Time to first deploy: the naive median of those who arrived, beside Kaplan-Meier (time_to_value, by quarter)'
+SELECT date_trunc('quarter', start_month)::date AS cohort, sum(started) AS started, sum(on_the_way) AS on_the_way,
+       date_trunc('hour', max(naive_median)) AS naive_median_latest_month, date_trunc('hour', max(p50)) AS p50_latest_month
+  FROM (SELECT *, row_number() OVER (PARTITION BY date_trunc('quarter', start_month) ORDER BY start_month DESC) AS rn
+          FROM time_to_value) t
  GROUP BY 1 ORDER BY 1;
+SELECT start_month::date, started, reached, on_the_way,
+       date_trunc('hour', naive_median) AS naive_median, date_trunc('hour', p50) AS p50, date_trunc('hour', p90) AS p90
+  FROM time_to_value ORDER BY start_month DESC LIMIT 3;
 
 \echo
-\echo 'Monthly retention of the service templates (percent of each adoption cohort active k months later; blank: not observed yet), observed on 2026-11-21'
-SELECT cohort_start::date AS cohort,
-       cohort_size AS teams,
-       string_agg(coalesce(lpad(round(100 * retention)::text, 4), '    '), '' ORDER BY period_offset) AS "k=0   1   2   3   4   5   6   7   8   9  10"
-  FROM cohort_rows((SELECT churn_cohort(team, occurred_at, '1 month') FROM demo.usage_events
-                     WHERE capability = 'service-templates'), '2026-11-21 12:00+00')
+\echo '== Adoption, churn and stay rate of each capability (capability_adoption)'
+SELECT capability, mandatory, adopting_teams, round(adoption_rate::numeric, 2) AS adoption_rate,
+       round(opt_in_rate::numeric, 2) AS opt_in_rate, active_last_30_days, churned_teams, moved_back_teams,
+       round(stay_rate::numeric, 2) AS stay_rate
+  FROM capability_adoption ORDER BY mandatory DESC, capability;
+
+\echo
+\echo '== Optional capabilities: share of teams using them, a year ago and now (usage_events)'
+SELECT round(avg(year_ago), 2) AS year_ago, round(avg(now_), 2) AS now
+  FROM (SELECT (SELECT count(DISTINCT team) FROM usage_events u WHERE u.capability = c.capability
+                  AND u.kind <> 'abandon' AND u.occurred_at < now() - interval '48 weeks')::numeric / (SELECT count(*) FROM teams) AS year_ago,
+               (SELECT count(DISTINCT team) FROM usage_events u WHERE u.capability = c.capability
+                  AND u.kind <> 'abandon' AND u.occurred_at > now() - interval '8 weeks')::numeric / (SELECT count(*) FROM teams) AS now_
+          FROM capabilities c WHERE NOT c.mandatory AND c.capability <> 'legacy-deploy-portal') x;
+
+\echo
+\echo '== Who left (churned_teams, first rows)'
+SELECT capability, status, count(*) AS teams, round(avg(idle_days)) AS avg_idle_days
+  FROM churned_teams GROUP BY 1, 2 ORDER BY 1, 2;
+
+\echo
+\echo '== Service templates after launch (post_launch_adoption, every 8 weeks)'
+SELECT weeks_since_launch, adopting_teams, round(adoption_share::numeric, 2) AS adoption_share
+  FROM post_launch_adoption WHERE capability = 'service-templates' AND weeks_since_launch % 8 = 0 ORDER BY 1;
+
+\echo
+\echo '== Monthly retention of the service templates, percent of each adoption cohort (capability_retention)'
+SELECT cohort_start::date AS cohort, cohort_size AS teams,
+       string_agg(coalesce(lpad(round(100 * retention)::text, 4), '    '), '' ORDER BY period_offset) AS "k=0   1   2   3   4   5   6   7   8   9  10  11"
+  FROM capability_retention WHERE capability = 'service-templates'
  GROUP BY 1, 2 ORDER BY 1;
 
 \echo
-\echo 'Teams that stopped using the service templates (idle for two whole months or more)'
-SELECT member AS team, cohort_start::date AS adopted, last_active::date AS last_month
-  FROM cohort_churned((SELECT churn_cohort(team, occurred_at, '1 month') FROM demo.usage_events
-                        WHERE capability = 'service-templates'), 2, '2026-11-21 12:00+00');
+\echo '== The feedback loop (feedback_loop)'
+SELECT quarter::date, received, synthesized, acted, communicated, round(closed_loop_rate::numeric, 2) AS closed_loop_rate,
+       round(median_days_to_close::numeric, 1) AS median_days_to_close
+  FROM feedback_loop ORDER BY quarter;
 
 \echo
-\echo 'How many answers a wave needs for a margin of +/- 10 NPS points'
-SELECT nps_required_n(10) AS responses_for_10_points, nps_required_n(5) AS responses_for_5_points;
+\echo '== Unplanned work the platform caused, per quarter (unplanned_work_by_month)'
+SELECT date_trunc('quarter', month)::date AS quarter, sum(hours) AS hours, sum(events) AS events
+  FROM unplanned_work_by_month GROUP BY 1 ORDER BY 1;
+
+\echo
+\echo '== Comments from groups large enough to stay anonymous (survey_comments, latest wave)'
+SELECT comment, count(*) AS times FROM survey_comments WHERE wave = (SELECT max(wave) FROM survey_comments)
+ GROUP BY 1 ORDER BY 2 DESC, 1;
