@@ -1033,6 +1033,10 @@ AS $fn$
 DECLARE
     bad record;
     n bigint;
+    kinds text[];
+    first_problem text;
+    team_names text[];
+    capability_names text[];
 BEGIN
     accepted := 0;
     duplicates := 0;
@@ -1044,15 +1048,22 @@ BEGIN
             USING ERRCODE = '22023', HINT = 'Send [{"type": "usage", "event_id": ..., ...}, ...].';
     END IF;
 
-    -- Validate everything first: the first bad element, by index, stops the batch.
-    SELECT e.idx, e.problem INTO bad
-      FROM (SELECT a.idx - 1 AS idx,
+    -- One pass over the batch: the first bad element (by index), the event types
+    -- present, and the distinct team and capability names to look up.
+    SELECT (array_agg(e.idx || ': ' || e.problem ORDER BY e.idx) FILTER (WHERE e.problem IS NOT NULL))[1],
+           array_agg(DISTINCT e.type) FILTER (WHERE e.problem IS NULL),
+           array_agg(DISTINCT e.team) FILTER (WHERE e.team IS NOT NULL),
+           array_agg(DISTINCT e.capability) FILTER (WHERE e.capability IS NOT NULL)
+      INTO first_problem, kinds, team_names, capability_names
+      FROM (SELECT a.idx - 1 AS idx, a.doc ->> 'type' AS type, a.doc ->> 'team' AS team,
+                   a.doc ->> 'capability' AS capability,
                    CASE
                    WHEN jsonb_typeof(a.doc) <> 'object' THEN 'is not a JSON object'
                    WHEN jsonb_typeof(a.doc -> 'type') IS DISTINCT FROM 'string'
                        THEN 'field "type" is missing or not a string'
                    WHEN a.doc ->> 'type' = 'usage' THEN coalesce(
-                       @extschema@.ingest_check_fields(a.doc, '{event_id,team,capability,occurred_at,kind}'),
+                       CASE WHEN (a.doc - '{event_id,team,capability,occurred_at,kind}'::text[]) - 'type' <> '{}'::jsonb
+                            THEN @extschema@.ingest_check_fields(a.doc, '{event_id,team,capability,occurred_at,kind}') END,
                        @extschema@.ingest_check_text(a.doc, 'event_id', true),
                        @extschema@.ingest_check_text(a.doc, 'team', true),
                        @extschema@.ingest_check_text(a.doc, 'capability', true),
@@ -1062,7 +1073,8 @@ BEGIN
                                  AND (a.doc ->> 'kind') IS DISTINCT FROM 'abandon'
                             THEN 'field "kind" must be use, adopt or abandon' END)
                    WHEN a.doc ->> 'type' = 'survey' THEN coalesce(
-                       @extschema@.ingest_check_fields(a.doc, '{response_id,wave,team,capability,question,score,comment,submitted_at}'),
+                       CASE WHEN (a.doc - '{response_id,wave,team,capability,question,score,comment,submitted_at}'::text[]) - 'type' <> '{}'::jsonb
+                            THEN @extschema@.ingest_check_fields(a.doc, '{response_id,wave,team,capability,question,score,comment,submitted_at}') END,
                        @extschema@.ingest_check_text(a.doc, 'response_id', true),
                        @extschema@.ingest_check_text(a.doc, 'wave', true),
                        @extschema@.ingest_check_text(a.doc, 'team', true),
@@ -1076,7 +1088,8 @@ BEGIN
                             THEN 'field "comment" must be a string' END,
                        @extschema@.ingest_check_timestamp(a.doc, 'submitted_at', false))
                    WHEN a.doc ->> 'type' = 'onboarding' THEN coalesce(
-                       @extschema@.ingest_check_fields(a.doc, '{subject,team,milestone,started_at,reached_at}'),
+                       CASE WHEN (a.doc - '{subject,team,milestone,started_at,reached_at}'::text[]) - 'type' <> '{}'::jsonb
+                            THEN @extschema@.ingest_check_fields(a.doc, '{subject,team,milestone,started_at,reached_at}') END,
                        @extschema@.ingest_check_text(a.doc, 'subject', true),
                        @extschema@.ingest_check_text(a.doc, 'team', true),
                        @extschema@.ingest_check_text(a.doc, 'milestone', false),
@@ -1086,7 +1099,8 @@ BEGIN
                                  < @extschema@.pm_parse_timestamptz(a.doc ->> 'started_at')
                             THEN 'field "reached_at" is before "started_at"' END)
                    WHEN a.doc ->> 'type' = 'feedback' THEN coalesce(
-                       @extschema@.ingest_check_fields(a.doc, '{feedback_id,team,capability,channel,received_at,synthesized_at,theme,acted_at,communicated_at}'),
+                       CASE WHEN (a.doc - '{feedback_id,team,capability,channel,received_at,synthesized_at,theme,acted_at,communicated_at}'::text[]) - 'type' <> '{}'::jsonb
+                            THEN @extschema@.ingest_check_fields(a.doc, '{feedback_id,team,capability,channel,received_at,synthesized_at,theme,acted_at,communicated_at}') END,
                        @extschema@.ingest_check_text(a.doc, 'feedback_id', true),
                        @extschema@.ingest_check_text(a.doc, 'team', false),
                        @extschema@.ingest_check_text(a.doc, 'capability', false),
@@ -1097,7 +1111,8 @@ BEGIN
                        @extschema@.ingest_check_timestamp(a.doc, 'acted_at', false),
                        @extschema@.ingest_check_timestamp(a.doc, 'communicated_at', false))
                    WHEN a.doc ->> 'type' = 'unplanned' THEN coalesce(
-                       @extschema@.ingest_check_fields(a.doc, '{event_id,team,capability,occurred_at,hours,cause}'),
+                       CASE WHEN (a.doc - '{event_id,team,capability,occurred_at,hours,cause}'::text[]) - 'type' <> '{}'::jsonb
+                            THEN @extschema@.ingest_check_fields(a.doc, '{event_id,team,capability,occurred_at,hours,cause}') END,
                        @extschema@.ingest_check_text(a.doc, 'event_id', true),
                        @extschema@.ingest_check_text(a.doc, 'team', true),
                        @extschema@.ingest_check_text(a.doc, 'capability', false),
@@ -1110,85 +1125,98 @@ BEGIN
                    ELSE format('field "type" must be usage, survey, onboarding, feedback or unplanned, not "%s"',
                                a.doc ->> 'type')
                    END AS problem
-              FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx)) e
-     WHERE e.problem IS NOT NULL
-     ORDER BY e.idx LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'invalid event at index %: %', bad.idx, bad.problem
+              FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx)) e;
+    IF first_problem IS NOT NULL THEN
+        RAISE EXCEPTION 'invalid event at index %', first_problem
             USING ERRCODE = '22023', HINT = 'Nothing of this batch was stored; correct the event and send the batch again.';
     END IF;
-    -- Unknown teams and capabilities, named with the first index that uses them.
-    SELECT a.idx - 1 AS idx, format('unknown %s "%s"', f.field, a.doc ->> f.field) AS problem INTO bad
-      FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx),
-           (VALUES ('team'), ('capability')) AS f(field)
-     WHERE a.doc ->> f.field IS NOT NULL
-       AND NOT CASE f.field
-               WHEN 'team' THEN EXISTS (SELECT FROM @extschema@.teams t WHERE t.team = a.doc ->> 'team')
-               ELSE EXISTS (SELECT FROM @extschema@.capabilities c WHERE c.capability = a.doc ->> 'capability') END
-     ORDER BY 1 LIMIT 1;
+    -- Unknown teams and capabilities: the distinct names are checked, and only
+    -- when one is missing is the first index that uses it looked up.
+    SELECT v.field, v.name INTO bad
+      FROM (SELECT 'team' AS field, t AS name FROM unnest(team_names) AS t
+             WHERE NOT EXISTS (SELECT FROM @extschema@.teams x WHERE x.team = t)
+            UNION ALL
+            SELECT 'capability', c FROM unnest(capability_names) AS c
+             WHERE NOT EXISTS (SELECT FROM @extschema@.capabilities x WHERE x.capability = c)) v
+     LIMIT 1;
     IF FOUND THEN
+        SELECT a.idx - 1 AS idx, format('unknown %s "%s"', bad.field, bad.name) AS problem INTO bad
+          FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx)
+         WHERE a.doc ->> bad.field = bad.name
+         ORDER BY a.idx LIMIT 1;
         RAISE EXCEPTION 'invalid event at index %: %', bad.idx, bad.problem
             USING ERRCODE = '23503', HINT = 'Register teams and capabilities first; nothing of this batch was stored.';
     END IF;
+    -- Only the INSERTs of the event types present run.
 
     -- Store: a re-sent id changes nothing and counts as a duplicate.
-    WITH ins AS (
-        INSERT INTO @extschema@.usage_events (event_id, team, capability, occurred_at, kind)
-        SELECT doc ->> 'event_id', doc ->> 'team', doc ->> 'capability',
-               @extschema@.pm_parse_timestamptz(doc ->> 'occurred_at'), coalesce(doc ->> 'kind', 'use')
-          FROM jsonb_array_elements(events) AS a(doc) WHERE doc ->> 'type' = 'usage'
-        ON CONFLICT (event_id) DO NOTHING RETURNING 1)
-    SELECT count(*) INTO n FROM ins;
-    accepted := accepted + n;
+    IF 'usage' = ANY (kinds) THEN
+        WITH ins AS (
+            INSERT INTO @extschema@.usage_events (event_id, team, capability, occurred_at, kind)
+            SELECT doc ->> 'event_id', doc ->> 'team', doc ->> 'capability',
+                   @extschema@.pm_parse_timestamptz(doc ->> 'occurred_at'), coalesce(doc ->> 'kind', 'use')
+              FROM jsonb_array_elements(events) AS a(doc) WHERE doc ->> 'type' = 'usage'
+            ON CONFLICT (event_id) DO NOTHING RETURNING 1)
+        SELECT count(*) INTO n FROM ins;
+        accepted := accepted + n;
+    END IF;
 
-    WITH ins AS (
-        INSERT INTO @extschema@.survey_responses (response_id, wave, team, capability, question, score, comment, submitted_at)
-        SELECT doc ->> 'response_id', doc ->> 'wave', doc ->> 'team', doc ->> 'capability',
-               coalesce(doc ->> 'question', 'nps'), (doc ->> 'score')::smallint, doc ->> 'comment',
-               coalesce(@extschema@.pm_parse_timestamptz(doc ->> 'submitted_at'), now())
-          FROM jsonb_array_elements(events) AS a(doc) WHERE doc ->> 'type' = 'survey'
-        ON CONFLICT (response_id) DO NOTHING RETURNING 1)
-    SELECT count(*) INTO n FROM ins;
-    accepted := accepted + n;
+    IF 'survey' = ANY (kinds) THEN
+        WITH ins AS (
+            INSERT INTO @extschema@.survey_responses (response_id, wave, team, capability, question, score, comment, submitted_at)
+            SELECT doc ->> 'response_id', doc ->> 'wave', doc ->> 'team', doc ->> 'capability',
+                   coalesce(doc ->> 'question', 'nps'), (doc ->> 'score')::smallint, doc ->> 'comment',
+                   coalesce(@extschema@.pm_parse_timestamptz(doc ->> 'submitted_at'), now())
+              FROM jsonb_array_elements(events) AS a(doc) WHERE doc ->> 'type' = 'survey'
+            ON CONFLICT (response_id) DO NOTHING RETURNING 1)
+        SELECT count(*) INTO n FROM ins;
+        accepted := accepted + n;
+    END IF;
 
     -- Onboarding rows are upserted: the same subject and milestone sent again with
     -- reached_at filled in completes the row (the last one in a batch wins).
-    WITH ins AS (
-        INSERT INTO @extschema@.onboarding AS o (subject, team, milestone, started_at, reached_at)
-        SELECT DISTINCT ON (doc ->> 'subject', coalesce(doc ->> 'milestone', 'first_deploy'))
-               doc ->> 'subject', doc ->> 'team', coalesce(doc ->> 'milestone', 'first_deploy'),
-               @extschema@.pm_parse_timestamptz(doc ->> 'started_at'),
-               @extschema@.pm_parse_timestamptz(doc ->> 'reached_at')
-          FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx) WHERE doc ->> 'type' = 'onboarding'
-         ORDER BY doc ->> 'subject', coalesce(doc ->> 'milestone', 'first_deploy'), idx DESC
-        ON CONFLICT (subject, milestone) DO UPDATE SET reached_at = excluded.reached_at
-         WHERE o.reached_at IS NULL AND excluded.reached_at IS NOT NULL
-        RETURNING 1)
-    SELECT count(*) INTO n FROM ins;
-    accepted := accepted + n;
+    IF 'onboarding' = ANY (kinds) THEN
+        WITH ins AS (
+            INSERT INTO @extschema@.onboarding AS o (subject, team, milestone, started_at, reached_at)
+            SELECT DISTINCT ON (doc ->> 'subject', coalesce(doc ->> 'milestone', 'first_deploy'))
+                   doc ->> 'subject', doc ->> 'team', coalesce(doc ->> 'milestone', 'first_deploy'),
+                   @extschema@.pm_parse_timestamptz(doc ->> 'started_at'),
+                   @extschema@.pm_parse_timestamptz(doc ->> 'reached_at')
+              FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx) WHERE doc ->> 'type' = 'onboarding'
+             ORDER BY doc ->> 'subject', coalesce(doc ->> 'milestone', 'first_deploy'), idx DESC
+            ON CONFLICT (subject, milestone) DO UPDATE SET reached_at = excluded.reached_at
+             WHERE o.reached_at IS NULL AND excluded.reached_at IS NOT NULL
+            RETURNING 1)
+        SELECT count(*) INTO n FROM ins;
+        accepted := accepted + n;
+    END IF;
 
-    WITH ins AS (
-        INSERT INTO @extschema@.feedback (feedback_id, team, capability, channel, received_at, synthesized_at,
-                                          theme, acted_at, communicated_at)
-        SELECT doc ->> 'feedback_id', doc ->> 'team', doc ->> 'capability', coalesce(doc ->> 'channel', 'other'),
-               @extschema@.pm_parse_timestamptz(doc ->> 'received_at'),
-               @extschema@.pm_parse_timestamptz(doc ->> 'synthesized_at'), doc ->> 'theme',
-               @extschema@.pm_parse_timestamptz(doc ->> 'acted_at'),
-               @extschema@.pm_parse_timestamptz(doc ->> 'communicated_at')
-          FROM jsonb_array_elements(events) AS a(doc) WHERE doc ->> 'type' = 'feedback'
-        ON CONFLICT (feedback_id) DO NOTHING RETURNING 1)
-    SELECT count(*) INTO n FROM ins;
-    accepted := accepted + n;
+    IF 'feedback' = ANY (kinds) THEN
+        WITH ins AS (
+            INSERT INTO @extschema@.feedback (feedback_id, team, capability, channel, received_at, synthesized_at,
+                                              theme, acted_at, communicated_at)
+            SELECT doc ->> 'feedback_id', doc ->> 'team', doc ->> 'capability', coalesce(doc ->> 'channel', 'other'),
+                   @extschema@.pm_parse_timestamptz(doc ->> 'received_at'),
+                   @extschema@.pm_parse_timestamptz(doc ->> 'synthesized_at'), doc ->> 'theme',
+                   @extschema@.pm_parse_timestamptz(doc ->> 'acted_at'),
+                   @extschema@.pm_parse_timestamptz(doc ->> 'communicated_at')
+              FROM jsonb_array_elements(events) AS a(doc) WHERE doc ->> 'type' = 'feedback'
+            ON CONFLICT (feedback_id) DO NOTHING RETURNING 1)
+        SELECT count(*) INTO n FROM ins;
+        accepted := accepted + n;
+    END IF;
 
-    WITH ins AS (
-        INSERT INTO @extschema@.unplanned_work (event_id, team, capability, occurred_at, hours, cause)
-        SELECT doc ->> 'event_id', doc ->> 'team', doc ->> 'capability',
-               @extschema@.pm_parse_timestamptz(doc ->> 'occurred_at'), (doc ->> 'hours')::numeric,
-               coalesce(doc ->> 'cause', 'unknown')
-          FROM jsonb_array_elements(events) AS a(doc) WHERE doc ->> 'type' = 'unplanned'
-        ON CONFLICT (event_id) DO NOTHING RETURNING 1)
-    SELECT count(*) INTO n FROM ins;
-    accepted := accepted + n;
+    IF 'unplanned' = ANY (kinds) THEN
+        WITH ins AS (
+            INSERT INTO @extschema@.unplanned_work (event_id, team, capability, occurred_at, hours, cause)
+            SELECT doc ->> 'event_id', doc ->> 'team', doc ->> 'capability',
+                   @extschema@.pm_parse_timestamptz(doc ->> 'occurred_at'), (doc ->> 'hours')::numeric,
+                   coalesce(doc ->> 'cause', 'unknown')
+              FROM jsonb_array_elements(events) AS a(doc) WHERE doc ->> 'type' = 'unplanned'
+            ON CONFLICT (event_id) DO NOTHING RETURNING 1)
+        SELECT count(*) INTO n FROM ins;
+        accepted := accepted + n;
+    END IF;
 
     duplicates := jsonb_array_length(events) - accepted;
 END
@@ -1360,7 +1388,10 @@ CREATE VIEW @extschema@.capability_adoption AS
 WITH per_team AS (
     SELECT u.capability, u.team,
            max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon') AS last_use,
-           (array_agg(u.kind ORDER BY u.occurred_at DESC, u.kind = 'abandon' DESC))[1] = 'abandon' AS moved_back
+           -- the latest event is an abandon (one at the same instant as a use wins)
+           coalesce(max(u.occurred_at) FILTER (WHERE u.kind = 'abandon')
+                    >= coalesce(max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon'), '-infinity'), false)
+               AS moved_back
       FROM @extschema@.usage_events u
      GROUP BY u.capability, u.team),
 eligible AS (SELECT count(*) AS n FROM @extschema@.teams)
@@ -1419,11 +1450,13 @@ SELECT u.capability, u.team,
        min(u.occurred_at) AS first_activity,
        max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon') AS last_activity,
        extract(day FROM now() - max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon'))::integer AS idle_days,
-       CASE WHEN (array_agg(u.kind ORDER BY u.occurred_at DESC, u.kind = 'abandon' DESC))[1] = 'abandon'
+       CASE WHEN coalesce(max(u.occurred_at) FILTER (WHERE u.kind = 'abandon')
+                          >= coalesce(max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon'), '-infinity'), false)
             THEN 'moved back' ELSE 'went quiet' END AS status
   FROM @extschema@.usage_events u
  GROUP BY u.capability, u.team
-HAVING (array_agg(u.kind ORDER BY u.occurred_at DESC, u.kind = 'abandon' DESC))[1] = 'abandon'
+HAVING coalesce(max(u.occurred_at) FILTER (WHERE u.kind = 'abandon')
+                >= coalesce(max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon'), '-infinity'), false)
     OR max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon') < now() - interval '60 days';
 COMMENT ON VIEW @extschema@.churned_teams IS 'Teams that moved back from a capability or have not used it for 60 days';
 COMMENT ON COLUMN @extschema@.churned_teams.capability IS 'Capability';

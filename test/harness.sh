@@ -289,6 +289,53 @@ jit = off
 max_parallel_workers_per_gather = 0"
     say "benchmark on $rows rows"
     "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -v rows="$rows" -d postgres -f test/bench/bench.sql
+    bench_analytics
+}
+
+# The analytics layer at size: views over ~1M usage events, 100k survey answers
+# and 50k onboarding rows; ingest() against plain multi-row INSERTs with pgbench.
+bench_analytics() {
+    local scale=${PM_BENCH_SCALE:-50}
+    say "analytics layer: generating scale $scale (test/demo/generate.sql)"
+    psql_q -d postgres -c 'CREATE DATABASE analytics'
+    psql_q -d analytics -c 'CREATE EXTENSION platform_metrics'
+    psql_q -d analytics -v scale="$scale" -v capability_questions=6 -v onboarding_per_scale=1000 \
+        -f test/demo/generate.sql
+    "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d analytics -f test/bench/views.sql
+
+    # Two pgbench scripts carrying the same 1,000 usage events a transaction.
+    local dir=$TMP_CLUSTER/pgbench
+    mkdir -p "$dir"
+    {
+        echo '\set r random(1, 9000000000000000000)'
+        printf "SELECT * FROM platform_metrics.ingest('["
+        for k in $(seq 1 1000); do
+            [ "$k" -gt 1 ] && printf ','
+            printf '{"type":"usage","event_id":"j:client_id-:r-%d","team":"team-0001","capability":"ci-pipeline","occurred_at":"2026-06-01T10:00:00Z"}' "$k"
+        done
+        echo "]');"
+    } >"$dir/ingest.sql"
+    {
+        echo '\set r random(1, 9000000000000000000)'
+        printf 'INSERT INTO platform_metrics.usage_events (event_id, team, capability, occurred_at, kind) VALUES '
+        for k in $(seq 1 1000); do
+            [ "$k" -gt 1 ] && printf ','
+            printf "('i:client_id-:r-%d','team-0001','ci-pipeline','2026-06-01 10:00:00+00','use')" "$k"
+        done
+        echo ';'
+    } >"$dir/insert.sql"
+    local secs=${PM_BENCH_PGBENCH_SECONDS:-20} ingest_tps insert_tps
+    say "pgbench: 8 clients, 1,000-event batches, ${secs}s each"
+    insert_tps=$("$PGBIN/pgbench" -n -c 8 -j 2 -T "$secs" -f "$dir/insert.sql" analytics 2>&1 |
+        sed -n 's/^tps = \([0-9.]*\).*/\1/p' | tail -n1)
+    ingest_tps=$("$PGBIN/pgbench" -n -c 8 -j 2 -T "$secs" -f "$dir/ingest.sql" analytics 2>&1 |
+        sed -n 's/^tps = \([0-9.]*\).*/\1/p' | tail -n1)
+    "$PGBIN/psql" -X -q -d analytics -v ins="$insert_tps" -v ing="$ingest_tps" <<'SQL'
+\pset footer off
+SELECT round(:ing::numeric * 1000) AS ingest_rows_per_s, round(:ins::numeric * 1000) AS insert_rows_per_s,
+       round(:ing::numeric / :ins::numeric, 3) AS ratio, '>= 0.70' AS target,
+       CASE WHEN :ing::numeric / :ins::numeric >= 0.7 THEN 'yes' ELSE 'NO' END AS met;
+SQL
 }
 
 case "${1:-}" in

@@ -10,6 +10,15 @@
 \else
 \set scale 1
 \endif
+-- knobs for make bench: capability questions per respondent, onboarding rows per scale unit
+\if :{?capability_questions}
+\else
+\set capability_questions 3
+\endif
+\if :{?onboarding_per_scale}
+\else
+\set onboarding_per_scale 400
+\endif
 SET client_min_messages = warning;
 SET search_path = public, platform_metrics;
 SELECT setseed(0.2026) \g /dev/null
@@ -52,7 +61,7 @@ SELECT 'w' || w.k || '-' || t.team || '-' || dev, to_char(w.at, 'YYYY-"Q"Q'), t.
                (3, now() - interval '5 months', 0.52, 0.12), (4, now() - interval '2 months', 0.62, 0.08)) w(k, at, p_prom, p_det),
        teams t, generate_series(1, t.headcount) dev
  WHERE random() < 0.6;
--- In the latest wave, each respondent also rates three capabilities.
+-- In the latest wave, each respondent also rates three capabilities (capability_questions).
 INSERT INTO survey_responses (response_id, wave, team, capability, score, submitted_at)
 SELECT r.response_id || '-' || c.capability, r.wave, r.team, c.capability,
        pg_temp.draw_score(c.p_prom, c.p_det), r.submitted_at
@@ -65,7 +74,7 @@ SELECT r.response_id || '-' || c.capability, r.wave, r.team, c.capability,
                                  ('observability-stack', 0.45, 0.15), ('cost-dashboard', 0.30, 0.20),
                                  ('chatops', 0.35, 0.18), ('db-provisioning', 0.45, 0.14)) v(capability, p_prom, p_det)
             WHERE r.response_id IS NOT NULL          -- keeps the draw per respondent
-            ORDER BY random() LIMIT 3) c
+            ORDER BY random() LIMIT :capability_questions) c
  WHERE r.response_id LIKE 'w4-%' AND r.capability IS NULL;
 
 -- Onboarding: engineers start over the year; time to first deploy falls from about
@@ -73,10 +82,10 @@ SELECT r.response_id || '-' || c.capability, r.wave, r.team, c.capability,
 INSERT INTO onboarding (subject, team, milestone, started_at, reached_at)
 SELECT 'eng-' || i, 'team-' || lpad((1 + i % (40 * :scale))::text, 4, '0'), 'first_deploy', started,
        CASE WHEN started + ttv <= now() AND random() > 0.05 THEN started + ttv END
-  FROM (SELECT i, now() - interval '365 days' + (i::float8 / (400 * :scale)) * interval '360 days' AS started,
-               exp(ln(21 - 17 * (i::float8 / (400 * :scale))) + 0.5 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()))
+  FROM (SELECT i, now() - interval '365 days' + (i::float8 / (:onboarding_per_scale * :scale)) * interval '360 days' AS started,
+               exp(ln(21 - 17 * (i::float8 / (:onboarding_per_scale * :scale))) + 0.5 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()))
                    * interval '1 day' AS ttv
-          FROM generate_series(1, 400 * :scale) i) x;
+          FROM generate_series(1, :onboarding_per_scale * :scale) i) x;
 
 -- Usage: mandatory capabilities are used by every team every week.  A team takes
 -- up an optional capability at some point in the year (18% already had it a year
