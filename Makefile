@@ -10,7 +10,7 @@ EXTENSION  = platform_metrics
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
 
 MODULE_big = $(EXTENSION)
-OBJS = src/platform_metrics.o src/stats.o src/nps.o src/quadrant.o src/ttv.o src/survival.o src/sketch.o src/cohort.o
+OBJS = src/platform_metrics.o src/stats.o src/nps.o src/quadrant.o src/ttv.o src/survival.o src/sketch.o src/cohort.o src/ingest.o
 
 # Install and upgrade scripts are kept frozen per version: sql/platform_metrics--X.sql
 # and sql/platform_metrics--X--Y.sql. Every other file in sql/ is a regression test.

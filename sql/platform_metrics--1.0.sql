@@ -993,38 +993,11 @@ CREATE FUNCTION @extschema@.pm_parse_timestamptz(text) RETURNS timestamptz
 COMMENT ON FUNCTION @extschema@.pm_parse_timestamptz(text) IS
     'The text as a finite timestamptz, or NULL when it is not one (validation without exceptions)';
 
--- Checks of one field of an event; NULL when fine, else what is wrong.
-CREATE FUNCTION @extschema@.ingest_check_text(doc jsonb, field text, required boolean) RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT CASE
-        WHEN doc -> field IS NULL OR pg_catalog.jsonb_typeof(doc -> field) = 'null'
-            THEN CASE WHEN required THEN pg_catalog.format('field "%s" is missing', field) END
-        WHEN pg_catalog.jsonb_typeof(doc -> field) <> 'string' OR doc ->> field = ''
-            THEN pg_catalog.format('field "%s" must be a non-empty string', field)
-    END
-$$;
-COMMENT ON FUNCTION @extschema@.ingest_check_text(jsonb, text, boolean) IS 'ingest(): checks a text field of an event';
-
-CREATE FUNCTION @extschema@.ingest_check_timestamp(doc jsonb, field text, required boolean) RETURNS text
-    LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT CASE
-        WHEN doc -> field IS NULL OR pg_catalog.jsonb_typeof(doc -> field) = 'null'
-            THEN CASE WHEN required THEN pg_catalog.format('field "%s" is missing', field) END
-        WHEN pg_catalog.jsonb_typeof(doc -> field) <> 'string'
-             OR @extschema@.pm_parse_timestamptz(doc ->> field) IS NULL
-            THEN pg_catalog.format('field "%s" must be a timestamp, not %s', field, doc -> field)
-    END
-$$;
-COMMENT ON FUNCTION @extschema@.ingest_check_timestamp(jsonb, text, boolean) IS 'ingest(): checks a timestamp field of an event';
-
-CREATE FUNCTION @extschema@.ingest_check_fields(doc jsonb, allowed text[]) RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT pg_catalog.format('unknown field "%s" for an event of type %s', k, doc ->> 'type')
-      FROM pg_catalog.jsonb_object_keys(doc) AS k
-     WHERE NOT k = ANY (allowed) AND k <> 'type'
-     ORDER BY k LIMIT 1
-$$;
-COMMENT ON FUNCTION @extschema@.ingest_check_fields(jsonb, text[]) IS 'ingest(): refuses fields an event type does not have (a typo would lose data)';
+CREATE FUNCTION @extschema@.pm_ingest_validate(events jsonb,
+        OUT problem text, OUT kinds text[], OUT teams text[], OUT capabilities text[])
+    AS 'MODULE_PATHNAME', 'pm_ingest_validate' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.pm_ingest_validate(jsonb) IS
+    'ingest(): checks a batch in one walk; the first bad element as "index: problem", the event types, teams and capabilities used';
 
 CREATE FUNCTION @extschema@.ingest(events jsonb, OUT accepted bigint, OUT duplicates bigint)
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -1048,84 +1021,11 @@ BEGIN
             USING ERRCODE = '22023', HINT = 'Send [{"type": "usage", "event_id": ..., ...}, ...].';
     END IF;
 
-    -- One pass over the batch: the first bad element (by index), the event types
-    -- present, and the distinct team and capability names to look up.
-    SELECT (array_agg(e.idx || ': ' || e.problem ORDER BY e.idx) FILTER (WHERE e.problem IS NOT NULL))[1],
-           array_agg(DISTINCT e.type) FILTER (WHERE e.problem IS NULL),
-           array_agg(DISTINCT e.team) FILTER (WHERE e.team IS NOT NULL),
-           array_agg(DISTINCT e.capability) FILTER (WHERE e.capability IS NOT NULL)
+    -- One walk over the batch (in C): the first bad element (by index), the event
+    -- types present, and the distinct team and capability names to look up.
+    SELECT v.problem, v.kinds, v.teams, v.capabilities
       INTO first_problem, kinds, team_names, capability_names
-      FROM (SELECT a.idx - 1 AS idx, a.doc ->> 'type' AS type, a.doc ->> 'team' AS team,
-                   a.doc ->> 'capability' AS capability,
-                   CASE
-                   WHEN jsonb_typeof(a.doc) <> 'object' THEN 'is not a JSON object'
-                   WHEN jsonb_typeof(a.doc -> 'type') IS DISTINCT FROM 'string'
-                       THEN 'field "type" is missing or not a string'
-                   WHEN a.doc ->> 'type' = 'usage' THEN coalesce(
-                       CASE WHEN (a.doc - '{event_id,team,capability,occurred_at,kind}'::text[]) - 'type' <> '{}'::jsonb
-                            THEN @extschema@.ingest_check_fields(a.doc, '{event_id,team,capability,occurred_at,kind}') END,
-                       @extschema@.ingest_check_text(a.doc, 'event_id', true),
-                       @extschema@.ingest_check_text(a.doc, 'team', true),
-                       @extschema@.ingest_check_text(a.doc, 'capability', true),
-                       @extschema@.ingest_check_timestamp(a.doc, 'occurred_at', true),
-                       CASE WHEN a.doc ? 'kind' AND (a.doc ->> 'kind') IS DISTINCT FROM 'use'
-                                 AND (a.doc ->> 'kind') IS DISTINCT FROM 'adopt'
-                                 AND (a.doc ->> 'kind') IS DISTINCT FROM 'abandon'
-                            THEN 'field "kind" must be use, adopt or abandon' END)
-                   WHEN a.doc ->> 'type' = 'survey' THEN coalesce(
-                       CASE WHEN (a.doc - '{response_id,wave,team,capability,question,score,comment,submitted_at}'::text[]) - 'type' <> '{}'::jsonb
-                            THEN @extschema@.ingest_check_fields(a.doc, '{response_id,wave,team,capability,question,score,comment,submitted_at}') END,
-                       @extschema@.ingest_check_text(a.doc, 'response_id', true),
-                       @extschema@.ingest_check_text(a.doc, 'wave', true),
-                       @extschema@.ingest_check_text(a.doc, 'team', true),
-                       @extschema@.ingest_check_text(a.doc, 'capability', false),
-                       @extschema@.ingest_check_text(a.doc, 'question', false),
-                       CASE WHEN jsonb_typeof(a.doc -> 'score') IS DISTINCT FROM 'number'
-                                 OR (a.doc ->> 'score') !~ '^([0-9]|10)$'
-                            THEN format('field "score" must be a whole number from 0 to 10, not %s',
-                                        coalesce((a.doc -> 'score')::text, 'missing')) END,
-                       CASE WHEN a.doc ? 'comment' AND jsonb_typeof(a.doc -> 'comment') NOT IN ('string', 'null')
-                            THEN 'field "comment" must be a string' END,
-                       @extschema@.ingest_check_timestamp(a.doc, 'submitted_at', false))
-                   WHEN a.doc ->> 'type' = 'onboarding' THEN coalesce(
-                       CASE WHEN (a.doc - '{subject,team,milestone,started_at,reached_at}'::text[]) - 'type' <> '{}'::jsonb
-                            THEN @extschema@.ingest_check_fields(a.doc, '{subject,team,milestone,started_at,reached_at}') END,
-                       @extschema@.ingest_check_text(a.doc, 'subject', true),
-                       @extschema@.ingest_check_text(a.doc, 'team', true),
-                       @extschema@.ingest_check_text(a.doc, 'milestone', false),
-                       @extschema@.ingest_check_timestamp(a.doc, 'started_at', true),
-                       @extschema@.ingest_check_timestamp(a.doc, 'reached_at', false),
-                       CASE WHEN @extschema@.pm_parse_timestamptz(a.doc ->> 'reached_at')
-                                 < @extschema@.pm_parse_timestamptz(a.doc ->> 'started_at')
-                            THEN 'field "reached_at" is before "started_at"' END)
-                   WHEN a.doc ->> 'type' = 'feedback' THEN coalesce(
-                       CASE WHEN (a.doc - '{feedback_id,team,capability,channel,received_at,synthesized_at,theme,acted_at,communicated_at}'::text[]) - 'type' <> '{}'::jsonb
-                            THEN @extschema@.ingest_check_fields(a.doc, '{feedback_id,team,capability,channel,received_at,synthesized_at,theme,acted_at,communicated_at}') END,
-                       @extschema@.ingest_check_text(a.doc, 'feedback_id', true),
-                       @extschema@.ingest_check_text(a.doc, 'team', false),
-                       @extschema@.ingest_check_text(a.doc, 'capability', false),
-                       @extschema@.ingest_check_text(a.doc, 'channel', false),
-                       @extschema@.ingest_check_text(a.doc, 'theme', false),
-                       @extschema@.ingest_check_timestamp(a.doc, 'received_at', true),
-                       @extschema@.ingest_check_timestamp(a.doc, 'synthesized_at', false),
-                       @extschema@.ingest_check_timestamp(a.doc, 'acted_at', false),
-                       @extschema@.ingest_check_timestamp(a.doc, 'communicated_at', false))
-                   WHEN a.doc ->> 'type' = 'unplanned' THEN coalesce(
-                       CASE WHEN (a.doc - '{event_id,team,capability,occurred_at,hours,cause}'::text[]) - 'type' <> '{}'::jsonb
-                            THEN @extschema@.ingest_check_fields(a.doc, '{event_id,team,capability,occurred_at,hours,cause}') END,
-                       @extschema@.ingest_check_text(a.doc, 'event_id', true),
-                       @extschema@.ingest_check_text(a.doc, 'team', true),
-                       @extschema@.ingest_check_text(a.doc, 'capability', false),
-                       @extschema@.ingest_check_text(a.doc, 'cause', false),
-                       @extschema@.ingest_check_timestamp(a.doc, 'occurred_at', true),
-                       CASE WHEN jsonb_typeof(a.doc -> 'hours') IS DISTINCT FROM 'number'
-                                 OR (a.doc ->> 'hours')::numeric <= 0 OR (a.doc ->> 'hours')::numeric >= 1000000
-                            THEN format('field "hours" must be a positive number below 1000000, not %s',
-                                        coalesce((a.doc -> 'hours')::text, 'missing')) END)
-                   ELSE format('field "type" must be usage, survey, onboarding, feedback or unplanned, not "%s"',
-                               a.doc ->> 'type')
-                   END AS problem
-              FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx)) e;
+      FROM @extschema@.pm_ingest_validate(events) v;
     IF first_problem IS NOT NULL THEN
         RAISE EXCEPTION 'invalid event at index %', first_problem
             USING ERRCODE = '22023', HINT = 'Nothing of this batch was stored; correct the event and send the batch again.';

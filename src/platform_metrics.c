@@ -8,10 +8,7 @@
 #include <math.h>
 
 #include "fmgr.h"
-#include "utils/builtins.h"
-#include "utils/datetime.h"
 #include "utils/guc.h"
-#include "utils/timestamp.h"
 
 #include "platform_metrics.h"
 
@@ -23,7 +20,6 @@ int			pm_min_comment_group_size = 10;
 
 PG_FUNCTION_INFO_V1(pm_min_group_size_fn);
 PG_FUNCTION_INFO_V1(pm_min_comment_group_size_fn);
-PG_FUNCTION_INFO_V1(pm_parse_timestamptz);
 
 void		_PG_init(void);
 
@@ -93,34 +89,4 @@ pm_check_confidence(double confidence)
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("confidence level %g is out of range", confidence),
 				 errhint("Give a confidence level strictly between 0 and 1, such as 0.95.")));
-}
-
-/*
- * pm_parse_timestamptz(text): the text as timestamptz, or NULL when it is not
- * a valid finite timestamp.  ingest() validates a whole batch with it in one
- * query: PostgreSQL 15's input functions can only report a bad value by
- * throwing, which would cost a subtransaction per event.
- */
-Datum
-pm_parse_timestamptz(PG_FUNCTION_ARGS)
-{
-	char	   *str = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	char		workbuf[MAXDATELEN + MAXDATEFIELDS];
-	char	   *field[MAXDATEFIELDS];
-	int			ftype[MAXDATEFIELDS];
-	int			nf,
-				dtype,
-				tz;
-	struct pg_tm tt,
-			   *tm = &tt;
-	fsec_t		fsec;
-	TimestampTz result;
-
-	if (ParseDateTime(str, workbuf, sizeof(workbuf), field, ftype, MAXDATEFIELDS, &nf) != 0 ||
-		DecodeDateTime(field, ftype, nf, &dtype, tm, &fsec, &tz) != 0 ||
-		dtype != DTK_DATE ||
-		tm2timestamp(tm, fsec, &tz, &result) != 0 ||
-		!IS_VALID_TIMESTAMP(result))
-		PG_RETURN_NULL();
-	PG_RETURN_TIMESTAMPTZ(result);
 }

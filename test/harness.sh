@@ -287,8 +287,10 @@ cmd_bench() {
 work_mem = '256MB'
 jit = off
 max_parallel_workers_per_gather = 0"
-    say "benchmark on $rows rows"
-    "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -v rows="$rows" -d postgres -f test/bench/bench.sql
+    if [ "${PM_BENCH_ONLY:-}" != analytics ]; then
+        say "benchmark on $rows rows"
+        "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -v rows="$rows" -d postgres -f test/bench/bench.sql
+    fi
     bench_analytics
 }
 
