@@ -8,30 +8,7 @@ SET jit = off;
 SELECT (SELECT count(*) FROM usage_events) AS usage_events, (SELECT count(*) FROM survey_responses) AS survey_responses,
        (SELECT count(*) FROM onboarding) AS onboarding, (SELECT count(*) FROM teams) AS teams;
 
--- time_queries(queries, rounds): median milliseconds of each query (see bench.sql)
-CREATE OR REPLACE FUNCTION time_queries(queries text[], rounds int) RETURNS float8[] LANGUAGE plpgsql AS $$
-DECLARE
-    n int := array_length(queries, 1);
-    t0 timestamptz;
-    result float8[];
-BEGIN
-    CREATE TEMP TABLE IF NOT EXISTS bench_times (q int, ms float8);
-    TRUNCATE bench_times;
-    FOR i IN 1..n LOOP EXECUTE queries[i]; END LOOP;
-    FOR r IN 0..rounds - 1 LOOP
-        FOR k IN 0..n - 1 LOOP
-            DECLARE i int := (k + r) % n + 1;
-            BEGIN
-                t0 := clock_timestamp();
-                EXECUTE queries[i];
-                INSERT INTO bench_times VALUES (i, extract(epoch FROM clock_timestamp() - t0) * 1000);
-            END;
-        END LOOP;
-    END LOOP;
-    SELECT array_agg(m ORDER BY q) INTO result
-      FROM (SELECT q, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS m FROM bench_times GROUP BY q) s;
-    RETURN result;
-END $$;
+\ir time_queries.sql
 
 -- every column of every row is computed: the rows are hashed as text
 SELECT v AS view, round(ms::numeric) AS median_ms, CASE WHEN ms < 1000 THEN 'yes' ELSE 'NO' END AS under_1s
