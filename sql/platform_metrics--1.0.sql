@@ -1047,9 +1047,8 @@ BEGIN
         RAISE EXCEPTION 'invalid event at index %: %', bad.idx, bad.problem
             USING ERRCODE = '23503', HINT = 'Register teams and capabilities first; nothing of this batch was stored.';
     END IF;
-    -- Only the INSERTs of the event types present run.
-
-    -- Store: a re-sent id changes nothing and counts as a duplicate.
+    -- Store, one INSERT per event type present: a re-sent id changes nothing and
+    -- counts as a duplicate.
     IF 'usage' = ANY (kinds) THEN
         WITH ins AS (
             INSERT INTO @extschema@.usage_events (event_id, team, capability, occurred_at, kind)
