@@ -224,12 +224,17 @@ suite_dump() {
     suite_counted dump '^dump/restore ' env PGBIN="$PGBIN" bash test/dump_restore.sh
 }
 
+suite_upgrade() {
+    suite_counted upgrade '^upgrade ' env PGBIN="$PGBIN" bash test/upgrade.sh
+}
+
 cmd_test() {
     build_install
     start_tmp_cluster ""
     suite_unit
     suite_regress
     suite_dump
+    suite_upgrade
     echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed"
     [ "$TOTAL_FAILED" -eq 0 ]
 }
