@@ -24,7 +24,7 @@ PG_FUNCTION_INFO_V1(pm_min_comment_group_size_fn);
 void		_PG_init(void);
 
 /*
- * Register the settings.  The threshold is per session and per role
+ * Register the settings.  The good-experience threshold is per session and role
  * (PGC_USERSET): an analyst may hold a capability to a higher bar than the
  * default without affecting anyone else.
  */
