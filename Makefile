@@ -45,6 +45,10 @@ endif
 test:
 	@bash test/harness.sh test
 
+# The long suites: fuzzing, sqlsmith, bounded memory at size, valgrind.
+test-long:
+	@bash test/harness.sh test-long
+
 demo:
 	@bash test/harness.sh demo
 

@@ -345,10 +345,27 @@ SELECT round(:ing::numeric * 1000) AS ingest_rows_per_s, round(:ins::numeric * 1
 SQL
 }
 
+# ---------------------------------------------------------------------------
+# make test-long: fuzzing, sqlsmith, bounded memory at size, valgrind
+# ---------------------------------------------------------------------------
+cmd_test_long() {
+    build_install
+    ensure_packages sqlsmith valgrind
+    start_tmp_cluster ""
+    suite_counted fuzz '^fuzz |passed, [0-9]+ failed$|inputs' env PGBIN="$PGBIN" bash test/fuzz/run.sh
+    suite_counted sqlsmith '^sqlsmith ' env PGBIN="$PGBIN" SERVER_LOG="$TMP_CLUSTER/server.log" bash test/long/sqlsmith.sh
+    suite_counted memory '^bounded memory |^  ' env PGBIN="$PGBIN" bash test/long/bounded_memory.sh
+    cluster_stop "$TMP_CLUSTER"   # valgrind starts its own cluster under memcheck
+    suite_counted valgrind '^valgrind |^----|^==' env PGBIN="$PGBIN" bash test/long/valgrind.sh
+    echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed"
+    [ "$TOTAL_FAILED" -eq 0 ]
+}
+
 case "${1:-}" in
     test) cmd_test ;;
+    test-long) cmd_test_long ;;
     demo) cmd_demo ;;
     demo-stop) cmd_demo_stop ;;
     bench) shift; cmd_bench "${1:-}" ;;
-    *) die "usage: $0 test|demo|demo-stop|bench [ROWS]" ;;
+    *) die "usage: $0 test|test-long|demo|demo-stop|bench [ROWS]" ;;
 esac
