@@ -91,6 +91,15 @@ SELECT pm_test.ingest_error(e) AS error FROM unnest(ARRAY[
 ]) e;
 SELECT pm_test.rows_stored();
 
+-- Ids and names are btree keys: longer than 1000 bytes is a named error, not
+-- "index row size exceeds btree maximum" (1000 bytes exactly is stored below)
+SELECT pm_test.ingest_error(e) AS error FROM unnest(ARRAY[
+  format('{"type": "usage", "event_id": "%s", "team": "checkout", "capability": "ci", "occurred_at": "2026-02-01"}', repeat('x', 6000)),
+  format('{"type": "survey", "response_id": "r9", "wave": "%s", "team": "checkout", "score": 5}', repeat('w', 1001)),
+  format('{"type": "onboarding", "subject": "%s", "team": "checkout", "started_at": "2026-02-01"}', repeat('é', 501))
+]) e;
+SELECT pm_test.rows_stored() AS stored;
+
 -- pm_parse_timestamptz (the store step's parser) agrees: NULL for all of
 -- them, and no error
 SELECT t, pm_parse_timestamptz(t) FROM unnest(ARRAY[
@@ -100,8 +109,9 @@ SELECT t, pm_parse_timestamptz(t) FROM unnest(ARRAY[
 ]) t;
 
 -- The limits themselves are accepted: equal timestamps, hours that round to
--- 0.01 and 999999.99, scores 0 and 10 (also written 1e1), a named time zone
-SELECT * FROM ingest('[
+-- 0.01 and 999999.99, scores 0 and 10 (also written 1e1), a named time zone,
+-- an id of 1000 bytes
+SELECT * FROM ingest(('[
   {"type": "feedback", "feedback_id": "f2", "received_at": "2026-02-01", "synthesized_at": "2026-02-01",
    "acted_at": "2026-02-01", "communicated_at": "2026-02-01"},
   {"type": "feedback", "feedback_id": "f3", "received_at": "2026-02-01", "acted_at": "2026-02-01 01:00+01"},
@@ -110,12 +120,13 @@ SELECT * FROM ingest('[
   {"type": "unplanned", "event_id": "w3", "team": "checkout", "occurred_at": "2026-02-01", "hours": 999999.994999},
   {"type": "survey", "response_id": "r2", "wave": "2026-Q1", "team": "checkout", "score": 0, "submitted_at": "2026-02-01"},
   {"type": "survey", "response_id": "r3", "wave": "2026-Q1", "team": "checkout", "score": 1e1, "submitted_at": "2026-02-01"},
-  {"type": "usage", "event_id": "u2", "team": "checkout", "capability": "ci", "occurred_at": "2026-02-01 10:00 Europe/Berlin"}
-]');
+  {"type": "usage", "event_id": "u2", "team": "checkout", "capability": "ci", "occurred_at": "2026-02-01 10:00 Europe/Berlin"},
+  {"type": "usage", "event_id": "' || repeat('u', 1000) || '", "team": "checkout", "capability": "ci", "occurred_at": "2026-02-01"}
+]')::jsonb);
 SELECT feedback_id, received_at, synthesized_at, acted_at, communicated_at FROM feedback ORDER BY feedback_id;
 SELECT event_id, hours FROM unplanned_work ORDER BY event_id;
 SELECT response_id, score FROM survey_responses ORDER BY response_id;
-SELECT event_id, occurred_at FROM usage_events;
+SELECT left(event_id, 10) AS event_id, length(event_id), occurred_at FROM usage_events ORDER BY 2;
 
 -- Leave the tables empty for the suites that follow
 DROP FUNCTION pm_test.ingest_error(text), pm_test.rows_stored();

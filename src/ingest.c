@@ -188,6 +188,12 @@ typedef struct OrderSpec
 
 #define MAX_FIELDS 10
 
+/*
+ * Longest id or name (the text fields but comment).  They are keys of btree
+ * indexes, some of two columns, whose entries must fit a third of a page.
+ */
+#define INGEST_MAX_NAME_BYTES 1000
+
 typedef struct EventSpec
 {
 	const char *type;
@@ -368,6 +374,10 @@ CheckField(JsonbContainer *obj, const FieldSpec *f, TimestampTz *ts, bool *has_t
 		case F_TEXT:
 			if (v.type != jbvString || v.val.string.len == 0)
 				return psprintf("field \"%s\" must be a non-empty string", f->name);
+			/* ids and names are indexed: a btree entry must fit in a page */
+			if (v.val.string.len > INGEST_MAX_NAME_BYTES)
+				return psprintf("field \"%s\" must be at most %d bytes long, not %d",
+								f->name, INGEST_MAX_NAME_BYTES, v.val.string.len);
 			break;
 		case F_TIMESTAMP:
 			switch (v.type == jbvString ? ParseTimestamptz(v.val.string.val, v.val.string.len, ts) : TS_INVALID)
