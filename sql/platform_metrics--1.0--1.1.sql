@@ -1,6 +1,6 @@
 -- platform_metrics 1.0 -> 1.1: the + operator merges two stored values;
 -- fixes from the security review of 1.0 (survey_comments, ingest() retries,
--- security barriers on every view).
+-- security barriers on every view); ingest() stores in key order (no deadlock).
 -- Upgrade scripts only add or replace: never DROP and re-create a type or an
 -- aggregate, which user views, columns and indexes depend on.
 -- Every reference is schema-qualified (@extschema@ is platform_metrics).
@@ -105,13 +105,16 @@ BEGIN
             USING ERRCODE = '23503', HINT = 'Register teams and capabilities first; nothing of this batch was stored.';
     END IF;
     -- Store, one INSERT per event type present: a re-sent id changes nothing and
-    -- counts as a duplicate.
+    -- counts as a duplicate.  Rows go in key order, so two sessions storing
+    -- overlapping batches lock their shared keys in the same order and cannot
+    -- deadlock (in 1.0, the same ids in opposite orders could).
     IF 'usage' = ANY (kinds) THEN
         WITH ins AS (
             INSERT INTO @extschema@.usage_events (event_id, team, capability, occurred_at, kind)
             SELECT doc ->> 'event_id', doc ->> 'team', doc ->> 'capability',
                    @extschema@.pm_parse_timestamptz(doc ->> 'occurred_at'), coalesce(doc ->> 'kind', 'use')
               FROM jsonb_array_elements(events) AS a(doc) WHERE doc ->> 'type' = 'usage'
+             ORDER BY doc ->> 'event_id'
             ON CONFLICT (event_id) DO NOTHING RETURNING 1)
         SELECT count(*) INTO n FROM ins;
         accepted := accepted + n;
@@ -124,6 +127,7 @@ BEGIN
                    coalesce(doc ->> 'question', 'nps'), (doc ->> 'score')::smallint, doc ->> 'comment',
                    coalesce(@extschema@.pm_parse_timestamptz(doc ->> 'submitted_at'), now())
               FROM jsonb_array_elements(events) AS a(doc) WHERE doc ->> 'type' = 'survey'
+             ORDER BY doc ->> 'response_id'
             ON CONFLICT (response_id) DO NOTHING RETURNING 1)
         SELECT count(*) INTO n FROM ins;
         accepted := accepted + n;
@@ -175,6 +179,7 @@ BEGIN
                    @extschema@.pm_parse_timestamptz(doc ->> 'acted_at'),
                    @extschema@.pm_parse_timestamptz(doc ->> 'communicated_at')
               FROM jsonb_array_elements(events) AS a(doc) WHERE doc ->> 'type' = 'feedback'
+             ORDER BY doc ->> 'feedback_id'
             ON CONFLICT (feedback_id) DO NOTHING RETURNING 1)
         SELECT count(*) INTO n FROM ins;
         accepted := accepted + n;
@@ -187,6 +192,7 @@ BEGIN
                    @extschema@.pm_parse_timestamptz(doc ->> 'occurred_at'), (doc ->> 'hours')::numeric,
                    coalesce(doc ->> 'cause', 'unknown')
               FROM jsonb_array_elements(events) AS a(doc) WHERE doc ->> 'type' = 'unplanned'
+             ORDER BY doc ->> 'event_id'
             ON CONFLICT (event_id) DO NOTHING RETURNING 1)
         SELECT count(*) INTO n FROM ins;
         accepted := accepted + n;

@@ -224,6 +224,12 @@ suite_dump() {
     suite_counted dump '^dump/restore ' env PGBIN="$PGBIN" bash test/dump_restore.sh
 }
 
+# TAP tests (PostgreSQL::Test::Cluster, their own clusters): the crash test.
+suite_tap() {
+    ensure_packages libipc-run-perl
+    suite_counted tap '^t/|^All tests|^Result|passed, [0-9]+ failed$' bash test/tap.sh
+}
+
 suite_upgrade() {
     suite_counted upgrade '^upgrade ' env PGBIN="$PGBIN" bash test/upgrade.sh
 }
@@ -235,6 +241,8 @@ cmd_test() {
     suite_regress
     suite_dump
     suite_upgrade
+    suite_counted deadlock '^deadlock ' env PGBIN="$PGBIN" DEADLOCK_SECONDS=5 bash test/long/deadlock.sh
+    suite_tap
     echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed"
     [ "$TOTAL_FAILED" -eq 0 ]
 }
