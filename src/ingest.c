@@ -563,7 +563,9 @@ pm_ingest_validate(PG_FUNCTION_ARGS)
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	if (!JB_ROOT_IS_ARRAY(events) || JB_ROOT_IS_SCALAR(events))
-		elog(ERROR, "pm_ingest_validate expects a JSON array");
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("events must be a JSON array of event objects")));
 	InitBounds();
 	n = JB_ROOT_COUNT(events);
 	kinds = palloc(sizeof(char *) * Max(n, 1));

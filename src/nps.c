@@ -278,7 +278,11 @@ nps_summary_inv(PG_FUNCTION_ARGS)
 	int64	   *bucket = NpsBucket(s, PG_GETARG_INT32(1));
 
 	if (*bucket <= 0)
-		elog(ERROR, "nps_summary inverse transition removed a score that was never added");
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot remove score %d from an nps_summary that counts none in its category",
+						PG_GETARG_INT32(1)),
+				 errhint("nps_summary_inv() is the inverse transition of moving-window aggregates; it only removes what was added.")));
 	(*bucket)--;
 	PG_RETURN_POINTER(s);
 }
@@ -314,7 +318,10 @@ nps_summary_combine_inv(PG_FUNCTION_ARGS)
 
 	if (a->promoters < b->promoters || a->passives < b->passives ||
 		a->detractors < b->detractors)
-		elog(ERROR, "nps_summary inverse transition removed a summary that was never added");
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot remove an nps_summary with more responses in a category than the summary it is removed from"),
+				 errhint("nps_summary_inv() is the inverse transition of moving-window rollups; it only removes what was added.")));
 	a->promoters -= b->promoters;
 	a->passives -= b->passives;
 	a->detractors -= b->detractors;

@@ -501,7 +501,7 @@ Datum
 ttv_sketch_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	const int	fixed = 8 * 8 + 4 * 2;
+	const int	fixed = 7 * 8 + 2 * 4;	/* accuracy .. sum low; offset, nbuckets */
 	int			version;
 	TtvSketch	h;
 	TtvSketch  *s;

@@ -360,7 +360,7 @@ cmd_test_long() {
     build_install
     ensure_packages sqlsmith valgrind
     start_tmp_cluster ""
-    suite_counted fuzz '^fuzz |passed, [0-9]+ failed$|inputs' env PGBIN="$PGBIN" bash test/fuzz/run.sh
+    suite_counted fuzz '^== [0-9]+ inputs|FAIL' env PGBIN="$PGBIN" FUZZ_SERVER_LOG="$TMP_CLUSTER/server.log" bash test/fuzz/run.sh
     suite_counted sqlsmith '^sqlsmith ' env PGBIN="$PGBIN" SERVER_LOG="$TMP_CLUSTER/server.log" bash test/long/sqlsmith.sh
     suite_counted memory '^bounded memory |^  ' env PGBIN="$PGBIN" bash test/long/bounded_memory.sh
     cluster_stop "$TMP_CLUSTER"   # valgrind starts its own cluster under memcheck
