@@ -5,10 +5,9 @@
 # Run by test/harness.sh against its throwaway cluster (PGHOST, PGPORT, PGUSER set).
 # Prints "N passed, N failed" (one check per table).
 set -euo pipefail
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+. "$(dirname "$0")/lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-psql() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
 
 psql -d postgres -c 'DROP DATABASE IF EXISTS dump_src' -c 'DROP DATABASE IF EXISTS dump_dst' -c 'CREATE DATABASE dump_src'
 psql -d dump_src <<'SQL'
@@ -51,7 +50,6 @@ SQL
 psql -d postgres -c 'CREATE DATABASE dump_dst'
 "$PGBIN/pg_restore" -d dump_dst --exit-on-error "$work/dump"
 
-passed=0 failed=0
 for table in platform_metrics.capabilities platform_metrics.teams platform_metrics.survey_responses \
              platform_metrics.usage_events platform_metrics.onboarding platform_metrics.feedback \
              platform_metrics.unplanned_work public.stored public.stored_ttv public.stored_cohorts; do
@@ -60,12 +58,10 @@ for table in platform_metrics.capabilities platform_metrics.teams platform_metri
     src=$(psql -At -d dump_src -c "$q")
     dst=$(psql -At -d dump_dst -c "$q")
     if [ "$src" = "$dst" ] && [ "${src%% *}" -gt 0 ]; then
-        echo "dump/restore $table ... ok (${src%% *} rows)"
-        passed=$((passed + 1))
+        ok "dump/restore $table" "${src%% *} rows"
     else
-        echo "dump/restore $table ... FAILED (source $src, restored $dst)"
-        failed=$((failed + 1))
+        fail "dump/restore $table" "source $src, restored $dst"
     fi
 done
 psql -d postgres -c 'DROP DATABASE dump_src' -c 'DROP DATABASE dump_dst'
-echo "$passed passed, $failed failed"
+summary

@@ -8,24 +8,14 @@
 # Run by test/harness.sh against its throwaway cluster (PGHOST, PGPORT, PGUSER set).
 # Prints "N passed, N failed".
 set -euo pipefail
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 cd "$(dirname "$0")/.."
-psql() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
-passed=0 failed=0
-check() {   # check NAME EXPECTED ACTUAL
-    if [ "$2" = "$3" ]; then
-        echo "upgrade $1 ... ok"; passed=$((passed + 1))
-    else
-        echo "upgrade $1 ... FAILED"; diff <(echo "$2") <(echo "$3") | head -20 || true
-        failed=$((failed + 1))
-    fi
-}
+. test/lib.sh
 
 latest=$(sed -n "s/^default_version *= *'\(.*\)'/\1/p" platform_metrics.control)
 
 # Upgrade scripts never drop (and so never re-create) anything users depend on.
 drops=$(grep -nHiE '^[[:space:]]*DROP[[:space:]]' sql/platform_metrics--*--*.sql || true)
-check "scripts have no DROP" "" "$drops"
+check "upgrade scripts have no DROP" "" "$drops"
 
 # The objects of a fresh install of the latest version, with their definitions.
 members_sql="
@@ -96,17 +86,17 @@ END;
 SQL
     before=$(psql -At -d "$db" -c "$snapshot_sql")
     psql -d "$db" -c 'ALTER EXTENSION platform_metrics UPDATE'
-    check "$from -> $latest version" "$latest" \
+    check "upgrade $from -> $latest version" "$latest" \
         "$(psql -At -d "$db" -c "SELECT extversion FROM pg_extension WHERE extname = 'platform_metrics'")"
-    check "$from -> $latest user views, columns and functions answer the same" "$before" \
+    check "upgrade $from -> $latest user views, columns and functions answer the same" "$before" \
         "$(psql -At -d "$db" -c "$snapshot_sql")"
     plan=$(psql -At -d "$db" -c 'SET enable_seqscan = off' -c 'SET search_path = public, platform_metrics' \
                 -c "EXPLAIN (COSTS OFF) SELECT capability FROM capability_health WHERE quadrant = 'optional_poor'" \
                 -c "EXPLAIN (COSTS OFF) SELECT capability FROM capability_health WHERE s = 'promoters=0 passives=1 detractors=1'" \
             | grep -oE 'Index Scan using capability_health_[a-z]+|Bitmap Index Scan on capability_health_[a-z]+' \
             | sed 's/.*capability_health_//' | tr '\n' ' ')
-    check "$from -> $latest indexes on mandate_quadrant and nps_summary still used" "quadrant s " "$plan"
-    check "$from -> $latest new rows and stored values work with the updated extension" "t|t|100|t" "$(psql -At -d "$db" <<'SQL'
+    check "upgrade $from -> $latest indexes on mandate_quadrant and nps_summary still used" "quadrant s " "$plan"
+    check "upgrade $from -> $latest new rows and stored values work with the updated extension" "t|t|100|t" "$(psql -At -d "$db" <<'SQL'
 SET search_path = public, platform_metrics;
 INSERT INTO capability_health SELECT 'new', 'optional_poor', 'promoters=1 passives=0 detractors=0', ttv_sketch('1 hour'::interval);
 INSERT INTO survey_responses VALUES ('r-new', '2026-Q1', 'team-1', NULL, 'nps', 10, NULL, '2026-03-30');
@@ -117,7 +107,7 @@ SELECT (SELECT count(*) FROM capability_health WHERE quadrant = 'optional_poor')
        (SELECT responses(s) = 51 FROM team_nps WHERE team = 'team-1');
 SQL
 )"
-    check "$from -> $latest objects equal a fresh install's" "$fresh" "$(psql -At -d "$db" -c "$members_sql")"
+    check "upgrade $from -> $latest objects equal a fresh install's" "$fresh" "$(psql -At -d "$db" -c "$members_sql")"
     psql -d postgres -c "DROP DATABASE $db"
 done
-echo "$passed passed, $failed failed"
+summary

@@ -6,16 +6,7 @@
 # throwaway cluster (PGHOST, PGPORT, PGUSER set, superuser).
 # Prints "N passed, N failed".
 set -euo pipefail
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
-psql() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
-passed=0 failed=0
-check() {   # check NAME EXPECTED ACTUAL
-    if [ "$2" = "$3" ]; then
-        echo "bounded memory $1 ... ok"; passed=$((passed + 1))
-    else
-        echo "bounded memory $1 ... FAILED (expected $2, got $3)"; failed=$((failed + 1))
-    fi
-}
+. "$(dirname "$0")/../lib.sh"
 peak="substring(pg_read_file('/proc/' || pg_backend_pid() || '/status') from 'VmHWM:\\s+(\\d+) kB')::bigint / 1024"
 
 psql -d postgres -c 'DROP DATABASE IF EXISTS bigmem' -c 'CREATE DATABASE bigmem'
@@ -35,12 +26,12 @@ SELECT $peak;
 SQL
 )
 echo "  1M groups of nps_summary, work_mem 4MB: peak ${out##*$'\n'} MB"
-check "1M nps_summary groups (work_mem 4MB) are right" "t" "$(echo "$out" | sed -n 1p)"
+check "bounded memory 1M nps_summary groups (work_mem 4MB) are right" "t" "$(echo "$out" | sed -n 1p)"
 plan=$(psql -At -d bigmem -c "SET work_mem = '4MB'" -c 'SET max_parallel_workers_per_gather = 0' \
     -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) SELECT g, platform_metrics.nps_summary(score) FROM (SELECT i % 1000000 AS g, (i * 7) % 11 AS score FROM generate_series(1, 3000000) i) s GROUP BY g")
 if grep -qE 'Disk Usage|Sort Method: external|Batches: [2-9]|Batches: [1-9][0-9]' <<<"$plan"; then spills=yes; else spills=no; fi
-check "1M nps_summary groups spill to disk instead of growing" "yes" "$spills"
-check "1M nps_summary groups stay within 512 MB" "t" "$([ "${out##*$'\n'}" -lt 512 ] && echo t || echo f)"
+check "bounded memory 1M nps_summary groups spill to disk instead of growing" "yes" "$spills"
+check "bounded memory 1M nps_summary groups stay within 512 MB" "t" "$([ "${out##*$'\n'}" -lt 512 ] && echo t || echo f)"
 
 # 2. churn_cohort over 1M members (3M events over a year, weekly): a matrix,
 #    or the clear limit error; never a killed backend.
@@ -58,7 +49,7 @@ elif grep -qE 'ERROR: .*(too many|limit|exceeds)' <<<"$out"; then
 else
     echo "$out" | tail -5; result=crashed
 fi
-check "churn_cohort over 1M members finishes or errors cleanly" "finished" "$result"
+check "bounded memory churn_cohort over 1M members finishes or errors cleanly" "finished" "$result"
 
 # 3. exact ttv_percentile over 50M rows: the median of 1..50M seconds is
 #    25,000,000.5 s (interpolated, as percentile_cont); memory is the values
@@ -70,12 +61,12 @@ SELECT $peak;
 SQL
 )
 echo "  exact ttv_percentile over 50M rows: $(echo "$out" | sed -n 1p) s, peak ${out##*$'\n'} MB"
-check "exact ttv_percentile over 50M rows is exact" "25000000.500000" "$(echo "$out" | sed -n 1p)"
+check "bounded memory exact ttv_percentile over 50M rows is exact" "25000000.500000" "$(echo "$out" | sed -n 1p)"
 # the limit: more values than an exact percentile keeps gives a clear error
 err=$(psql -At -d bigmem -c "SELECT platform_metrics.ttv_percentile(v, 0.5) FROM (SELECT '1 hour'::interval AS v FROM generate_series(1, 140000000)) x" 2>&1 || true)
-check "exact ttv_percentile beyond its limit stops with a clear error" "yes" \
+check "bounded memory exact ttv_percentile beyond its limit stops with a clear error" "yes" \
     "$(grep -q 'too many values for an exact time-to-value percentile' <<<"$err" && echo yes || echo no)"
-check "the server is up afterwards" "1" "$(psql -At -d bigmem -c 'SELECT 1')"
+check "bounded memory the server is up afterwards" "1" "$(psql -At -d bigmem -c 'SELECT 1')"
 
 psql -d postgres -c 'DROP DATABASE bigmem'
-echo "$passed passed, $failed failed"
+summary

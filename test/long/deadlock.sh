@@ -6,8 +6,7 @@
 # Run by test/harness.sh (make test-long) against its throwaway cluster.
 # DEADLOCK_VERSION installs an older version to show the failure.
 set -euo pipefail
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
-psql() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
+. "$(dirname "$0")/../lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 psql -d postgres -c 'DROP DATABASE IF EXISTS deadlock' -c 'CREATE DATABASE deadlock'
@@ -31,10 +30,9 @@ aborted=$(grep -c 'aborted in command' <<<"$out" || true)
 echo "deadlock: ${tx:-0} transactions of 20 shared ids in opposite orders, ${deadlocks:-?} deadlock failures"
 psql -d postgres -c 'DROP DATABASE deadlock'
 if [ -n "$tx" ] && [ "$tx" -gt 0 ] && [ "${deadlocks:-1}" = 0 ] && [ "$aborted" = 0 ]; then
-    echo "deadlock overlapping batches in opposite orders never deadlock ... ok"
-    echo "1 passed, 0 failed"
+    ok "deadlock overlapping batches in opposite orders never deadlock"
 else
-    echo "deadlock overlapping batches in opposite orders never deadlock ... FAILED"
+    fail "deadlock overlapping batches in opposite orders never deadlock"
     grep -E 'deadlock|ERROR|aborted' <<<"$out" | head -5 || true
-    echo "0 passed, 1 failed"
 fi
+summary

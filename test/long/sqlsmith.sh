@@ -7,9 +7,8 @@
 # (PGHOST, PGPORT, PGUSER set; SERVER_LOG names the server's log file).
 # SQLSMITH_QUERIES (default 20000) and SQLSMITH_SEED (default 1) bound the run.
 set -euo pipefail
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 cd "$(dirname "$0")/../.."
-psql() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
+. test/lib.sh
 queries=${SQLSMITH_QUERIES:-20000}
 seed=${SQLSMITH_SEED:-1}
 log=${SERVER_LOG:?SERVER_LOG must name the server log}
@@ -40,18 +39,17 @@ echo "sqlsmith: $queries queries, seed $seed, as pm_smith"
 timeout 1800 sqlsmith --target="host=$PGHOST port=$PGPORT dbname=smith user=pm_smith" \
     --seed="$seed" --max-queries="$queries" --exclude-catalog --verbose >"$PWD/sqlsmith.out" 2>&1 || true
 tail -n 25 "$PWD/sqlsmith.out" | grep -vE '^\s*$' | tail -n 12 || true
-passed=0 failed=0
 crashes=$(tail -n +"$start_line" "$log" | grep -cE 'terminated by signal|was terminated by exception' || true)
 if [ "$crashes" -eq 0 ]; then
-    echo "sqlsmith no backend crash ... ok"; passed=$((passed + 1))
+    ok "sqlsmith no backend crash"
 else
-    echo "sqlsmith no backend crash ... FAILED ($crashes)"; failed=$((failed + 1))
+    fail "sqlsmith no backend crash" "$crashes"
     tail -n +"$start_line" "$log" | grep -A2 -E 'terminated by signal' | head -40
 fi
 if "$PGBIN/psql" -X -At -d smith -c 'SELECT count(*) FROM platform_metrics.nps_by_team' >/dev/null 2>&1; then
-    echo "sqlsmith server answers afterwards ... ok"; passed=$((passed + 1))
+    ok "sqlsmith server answers afterwards"
 else
-    echo "sqlsmith server answers afterwards ... FAILED"; failed=$((failed + 1))
+    fail "sqlsmith server answers afterwards"
 fi
 rm -f "$PWD/sqlsmith.out"
 sleep 1   # statistics reach the cumulative stats at session end
@@ -60,4 +58,4 @@ sleep 1   # statistics reach the cumulative stats at session end
   FROM pg_proc p LEFT JOIN pg_stat_user_functions s ON s.funcid = p.oid
  WHERE p.pronamespace = 'platform_metrics'::regnamespace" || true
 psql -d postgres -c 'DROP DATABASE smith'
-echo "$passed passed, $failed failed"
+summary

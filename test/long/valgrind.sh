@@ -8,8 +8,8 @@
 # it on every exit path.  Prints "N passed, N failed".
 # VALGRIND_TESTS: the pg_regress tests to run (default: all of sql/).
 set -euo pipefail
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 cd "$(dirname "$0")/../.."
+. test/lib.sh
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 dir=$(mktemp -d /tmp/platform_metrics-valgrind.XXXXXX)
 chmod 755 "$dir"
@@ -45,12 +45,11 @@ done
 "$PGBIN/pg_isready" -q || { cat "$dir/server.log" "$dir"/valgrind.*.log; echo "0 passed, 1 failed"; exit 1; }
 
 tests=${VALGRIND_TESTS:-}
-passed=0 failed=0
 echo "valgrind: running the regression suite under memcheck (slow)"
 if make -s installcheck ${tests:+REGRESS="$tests"} ISOLATION= >"$dir/regress.log" 2>&1; then
-    echo "valgrind regression suite passes under memcheck ... ok"; passed=$((passed + 1))
+    ok "valgrind regression suite passes under memcheck"
 else
-    echo "valgrind regression suite passes under memcheck ... FAILED"; failed=$((failed + 1))
+    fail "valgrind regression suite passes under memcheck"
     grep -E '^(not )?ok|FAILED|failed' "$dir/regress.log" | head -20 || true
 fi
 as_pg "$PGBIN/pg_ctl" -D "$dir/data" -m fast -w -t 300 stop >/dev/null 2>&1 || true
@@ -70,9 +69,9 @@ for f in "$dir"/valgrind.*.log; do
     done < <(awk '/VALGRINDERROR-BEGIN/{inb=1; next} /VALGRINDERROR-END/{inb=0; printf "\x1e"; next} inb' "$f")
 done
 if [ "$ours" -eq 0 ]; then
-    echo "valgrind no error in platform_metrics code ... ok"; passed=$((passed + 1))
+    ok "valgrind no error in platform_metrics code"
 else
-    echo "valgrind no error in platform_metrics code ... FAILED ($ours reports)"; failed=$((failed + 1))
+    fail "valgrind no error in platform_metrics code" "$ours reports"
 fi
 echo "valgrind: $others report(s) not involving our code (suppress them in test/valgrind.supp when they are PostgreSQL's)"
-echo "$passed passed, $failed failed"
+summary
