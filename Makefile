@@ -1,34 +1,60 @@
-# platform_metrics: PGXS build plus the project's own test, demo and bench harness.
+# platform_metrics: two extensions from one repository, built with PGXS.
 #
-#   make && make install      build and install into the PostgreSQL given by PG_CONFIG
-#   make installcheck         pg_regress against a running server (PGHOST, PGPORT, PGUSER)
+#   platform_metrics            the statistics library (src/*.c, src/*.sql)
+#   platform_metrics_analytics  the analytics layer on it (src/analytics/)
+#
+#   make && make install      build and install into the PostgreSQL of PG_CONFIG (default: pg_config on PATH)
+#   make installcheck         every pg_regress, isolation and TAP suite against a running server
+#                             (PGHOST, PGPORT, PGUSER); leaves nothing behind in it
 #   make test                 everything, self-contained: packages, build, throwaway cluster
+#   make test-long            the long suites (fuzzing, sqlsmith, memory at size, valgrind)
 #   make demo / demo-stop     a throwaway cluster with sample data and the dashboard queries
 #   make bench [ROWS=N]       benchmarks, ratios measured side by side in one run
 
-EXTENSION  = platform_metrics
-EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
+EXTENSION  = platform_metrics platform_metrics_analytics
+EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" platform_metrics.control)
 
-MODULE_big = $(EXTENSION)
-OBJS = src/platform_metrics.o src/stats.o src/nps.o src/quadrant.o src/ttv.o src/survival.o src/sketch.o src/cohort.o src/ingest.o
+# The library's shared module.
+MODULE_big = platform_metrics
+OBJS = src/platform_metrics.o src/stats.o src/nps.o src/mandate_quadrant.o \
+	src/percentile.o src/ttv_percentile.o src/ttv_curve.o src/ttv_sketch.o \
+	src/cohort_matrix.o src/compat_1_1.o
 
-# Install and upgrade scripts are kept frozen per version: sql/platform_metrics--X.sql
-# and sql/platform_metrics--X--Y.sql. Every other file in sql/ is a regression test.
-DATA = $(wildcard sql/$(EXTENSION)--*.sql)
-# setup (test helpers and catalog checks) runs first, the rest in name order.
-REGRESS = setup $(sort $(filter-out setup $(EXTENSION)--%,$(patsubst sql/%.sql,%,$(wildcard sql/*.sql))))
-REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
-# Concurrency: isolation specs in test/specs, their expected output in test/expected.
-ISOLATION = $(sort $(patsubst test/specs/%.spec,%,$(wildcard test/specs/*.spec)))
-ISOLATION_OPTS = --inputdir=test --load-extension=$(EXTENSION)
+# The analytics layer's module (PGXS builds one MODULE_big; this one is linked
+# the way PGXS links MODULES, and installed beside it).
+ANALYTICS_OBJS = src/analytics/platform_metrics_analytics.o src/analytics/ingest.o
+ANALYTICS_SO = src/analytics/platform_metrics_analytics$(DLSUFFIX)
+
+# Install scripts of the current version, built from one live SQL source per
+# concept, in dependency order.  Upgrade scripts (and the frozen 1.0 install
+# script the upgrade chain starts from) are hand-written, in src/upgrade.
+LIBRARY_SQL = src/platform_metrics.sql src/nps.sql src/mandate_quadrant.sql \
+	src/percentile.sql src/ttv_percentile.sql src/ttv_curve.sql src/ttv_sketch.sql \
+	src/cohort_matrix.sql
+ANALYTICS_SQL = src/analytics/platform_metrics_analytics.sql src/analytics/tables.sql \
+	src/analytics/settings.sql src/analytics/roles.sql src/analytics/ingest.sql \
+	src/analytics/survey_views.sql src/analytics/usage_views.sql
+DATA_built = platform_metrics--$(EXTVERSION).sql platform_metrics_analytics--$(EXTVERSION).sql
+DATA = $(wildcard src/upgrade/*.sql)
+
+# Regression tests: sql/ and expected/ hold nothing else.  setup runs first
+# (helpers, both extensions), teardown last (drops what the suite created).
+REGRESS = setup $(sort $(filter-out setup teardown,$(patsubst sql/%.sql,%,$(wildcard sql/*.sql)))) teardown
+REGRESS_OPTS = --inputdir=.
+# Isolation specs (test/specs, test/expected) run first, in their own database,
+# which is dropped afterwards (see installcheck-isolation).
+ISOLATION_SPECS = $(sort $(patsubst test/specs/%.spec,%,$(wildcard test/specs/*.spec)))
+REGRESS_PREP = installcheck-isolation
+# Cluster-level suites: TAP tests with PostgreSQL::Test::Cluster, own clusters.
+TAP_TESTS = 1
+PROVE_TESTS = test/t/*.pl
 
 PG_CFLAGS += -Wall -Wextra -Wno-unused-parameter
 ifdef WERROR
 PG_CFLAGS += -Werror
 endif
 
-# Debian's versioned pg_config first (the target is PostgreSQL 15), then whatever is on PATH.
-PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
+PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 
 ifneq ($(wildcard $(PGXS)),)
@@ -36,16 +62,52 @@ include $(PGXS)
 else
 all install installcheck:
 	@echo "PostgreSQL server development files not found (PG_CONFIG=$(PG_CONFIG))."
-	@echo "Run 'make test' or 'make demo' as root to install them, or: apt-get install postgresql-server-dev-15"
+	@echo "Install them (Debian: apt-get install postgresql-server-dev-NN), pass PG_CONFIG=/path/to/pg_config,"
+	@echo "or run 'make test' or 'make demo' as root to have them installed."
 	@exit 1
 endif
 
-.PHONY: test test-long demo demo-stop bench unit
+platform_metrics--$(EXTVERSION).sql: $(LIBRARY_SQL)
+	cat $^ > $@
+
+platform_metrics_analytics--$(EXTVERSION).sql: $(ANALYTICS_SQL)
+	cat $^ > $@
+
+all: $(ANALYTICS_SO)
+
+$(ANALYTICS_SO): $(ANALYTICS_OBJS)
+	$(CC) $(CFLAGS) $(ANALYTICS_OBJS) $(LDFLAGS) $(LDFLAGS_SL) -shared -o $@
+
+install: install-analytics-module
+install-analytics-module: $(ANALYTICS_SO) installdirs
+	$(INSTALL_SHLIB) $(ANALYTICS_SO) '$(DESTDIR)$(pkglibdir)/platform_metrics_analytics$(DLSUFFIX)'
+
+uninstall: uninstall-analytics-module
+uninstall-analytics-module:
+	rm -f '$(DESTDIR)$(pkglibdir)/platform_metrics_analytics$(DLSUFFIX)'
+
+EXTRA_CLEAN = $(ANALYTICS_OBJS) $(ANALYTICS_SO) $(ANALYTICS_OBJS:.o=.bc) output_iso test/unit/stats_test
+
+# The isolation specs, before the regression suite: CREATE EXTENSION in their
+# database creates the layer's roles when absent; the database is dropped
+# afterwards, and so are the roles this run created, so that the regression
+# suite's teardown can tell them from roles that existed before.
+PSQL_ADMIN = '$(bindir)/psql' -X -q -v ON_ERROR_STOP=1 -d postgres
+
+installcheck-isolation: submake
+	@absent=$$($(PSQL_ADMIN) -At -c "SELECT string_agg(r, ', ') FROM unnest(ARRAY['platform_metrics_reader', 'platform_metrics_writer']) r WHERE r NOT IN (SELECT rolname FROM pg_catalog.pg_roles)") || exit 1; \
+	rc=0; \
+	$(pg_isolation_regress_installcheck) --inputdir=test --load-extension=platform_metrics \
+		--load-extension=platform_metrics_analytics $(ISOLATION_SPECS) || rc=$$?; \
+	$(PSQL_ADMIN) -c 'DROP DATABASE IF EXISTS isolation_regression WITH (FORCE)' || rc=1; \
+	if [ -n "$$absent" ]; then $(PSQL_ADMIN) -c "DROP ROLE IF EXISTS $$absent" || rc=1; fi; \
+	exit $$rc
+
+.PHONY: test test-long demo demo-stop bench unit installcheck-isolation install-analytics-module uninstall-analytics-module
 
 test:
 	@bash test/harness.sh test
 
-# The long suites: fuzzing, sqlsmith, bounded memory at size, valgrind.
 test-long:
 	@bash test/harness.sh test-long
 

@@ -25,9 +25,8 @@ SELECT count(*) AS rows,
 SELECT nps_summary_send(s) AS summary_bytes, mandate_quadrant_send(q) AS quadrant_bytes
   FROM stored WHERE id = 4;
 
--- Binary input that recv must refuse, through pm_test.recv_as() (setup.sql).
-SELECT what, pm_test.error_of(format('SELECT pm_test.recv_as(%L, %L)', bytes, 'platform_metrics.nps_summary')) AS result
-  FROM (VALUES
+-- Binary input that recv must refuse, through test/recv.psql.
+CREATE TEMP TABLE recv_cases AS SELECT * FROM (VALUES
     ('well-formed',      '\x01000000000000000100000000000000020000000000000003'::bytea),
     ('version 2',        '\x02000000000000000100000000000000020000000000000003'),
     ('version 0',        '\x00000000000000000100000000000000020000000000000003'),
@@ -37,9 +36,16 @@ SELECT what, pm_test.error_of(format('SELECT pm_test.recv_as(%L, %L)', bytes, 'p
     ('total overflows',  '\x017fffffffffffffff00000000000000010000000000000000'),
     ('version only',     '\x01'),
     ('empty',            '\x')) v(what, bytes);
+\set recv_type platform_metrics.nps_summary
+\i test/recv.psql
+SELECT what, v::text AS received FROM recv_into ORDER BY recv_n;
+DROP TABLE recv_cases, recv_into;
 
-SELECT what, pm_test.error_of(format('SELECT pm_test.recv_as(%L, %L)', bytes, 'platform_metrics.mandate_quadrant')) AS result
-  FROM (VALUES ('well-formed', '\x03'::bytea), ('4', '\x04'), ('255', '\xff'),
+CREATE TEMP TABLE recv_cases AS SELECT * FROM (VALUES ('well-formed', '\x03'::bytea), ('4', '\x04'), ('255', '\xff'),
                ('two bytes', '\x0001'), ('empty', '\x')) v(what, bytes);
+\set recv_type platform_metrics.mandate_quadrant
+\i test/recv.psql
+SELECT what, v::text AS received FROM recv_into ORDER BY recv_n;
+DROP TABLE recv_cases, recv_into;
 
 DROP TABLE stored, from_text, from_binary;

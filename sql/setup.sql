@@ -1,4 +1,12 @@
--- Runs first: test helpers, and catalog checks that hold for every object.
+-- Runs first: both extensions, test helpers, and catalog checks that hold for
+-- every object.  teardown, which runs last, drops what this suite created.
+
+-- The layer's roles are cluster-wide: note whether they exist already, so
+-- that teardown drops them only if this run created them.
+CREATE TABLE public.pm_test_roles_before AS
+SELECT rolname FROM pg_roles WHERE rolname IN ('platform_metrics_reader', 'platform_metrics_writer');
+CREATE EXTENSION platform_metrics_analytics CASCADE;
+
 CREATE SCHEMA pm_test;
 GRANT USAGE ON SCHEMA pm_test TO PUBLIC;   -- the role tests call the helpers as those roles
 
@@ -35,22 +43,6 @@ LANGUAGE sql AS $$
                       FROM (SELECT (p + pa + d)::float8 AS n) x) y) w
 $$;
 
--- recv_as(bytes, type) writes the bytes as the raw
--- field of a binary COPY file (server side, in the data directory) and reads
--- them back into a column of the given type, so they reach the type's recv.
-CREATE FUNCTION pm_test.recv_as(bytes bytea, typ regtype) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    result text;
-    path text := current_setting('data_directory') || '/pm_recv_test.bin';
-BEGIN
-    EXECUTE format('COPY (SELECT %L::bytea) TO %L (FORMAT binary)', bytes, path);
-    EXECUTE format('CREATE TEMP TABLE pm_recv (v %s)', typ);
-    EXECUTE format('COPY pm_recv FROM %L (FORMAT binary)', path);
-    SELECT v::text INTO result FROM pm_recv;
-    DROP TABLE pm_recv;
-    RETURN result;
-END $$;
-
 -- force_parallel(): make the planner choose a parallel plan with two workers
 -- and no leader participation, for the rest of the session (RESET ALL undoes it).
 CREATE FUNCTION pm_test.force_parallel() RETURNS void LANGUAGE sql AS $$
@@ -61,16 +53,18 @@ CREATE FUNCTION pm_test.force_parallel() RETURNS void LANGUAGE sql AS $$
            set_config('parallel_leader_participation', 'off', false);
 $$;
 
--- The extension lives in its own schema.
-SELECT extname, extversion, nspname AS schema
+-- Both extensions live in schema platform_metrics; the layer requires the library.
+SELECT extname, extversion, nspname AS schema,
+       (SELECT array_agg(r.extname) FROM pg_depend d JOIN pg_extension r ON r.oid = d.refobjid
+         WHERE d.classid = 'pg_extension'::regclass AND d.objid = e.oid AND d.refclassid = 'pg_extension'::regclass) AS requires
   FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
- WHERE extname = 'platform_metrics';
+ WHERE extname LIKE 'platform\_metrics%' ORDER BY 1;
 
 -- Every object of the extension carries a COMMENT (expect no rows).
 SELECT pg_describe_object(d.classid, d.objid, 0) AS undocumented
   FROM pg_depend d
  WHERE d.refclassid = 'pg_extension'::regclass
-   AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'platform_metrics')
+   AND d.refobjid IN (SELECT oid FROM pg_extension WHERE extname IN ('platform_metrics', 'platform_metrics_analytics'))
    AND d.deptype = 'e'
    AND obj_description(d.objid, (SELECT relname FROM pg_class WHERE oid = d.classid)) IS NULL
  ORDER BY 1;
@@ -78,7 +72,7 @@ SELECT pg_describe_object(d.classid, d.objid, 0) AS undocumented
 -- Every function is PARALLEL SAFE but ingest(), which writes (expect only it).
 SELECT p.oid::regprocedure AS not_parallel_safe
   FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass
- WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'platform_metrics')
+ WHERE d.refobjid IN (SELECT oid FROM pg_extension WHERE extname IN ('platform_metrics', 'platform_metrics_analytics'))
    AND d.deptype = 'e' AND p.proparallel <> 's'
  ORDER BY 1;
 
@@ -86,7 +80,7 @@ SELECT p.oid::regprocedure AS not_parallel_safe
 -- internal state serialize/deserialize functions (expect no rows).
 SELECT a.aggfnoid::regprocedure AS not_parallel_combinable
   FROM pg_aggregate a JOIN pg_depend d ON d.objid = a.aggfnoid AND d.classid = 'pg_proc'::regclass
- WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'platform_metrics')
+ WHERE d.refobjid IN (SELECT oid FROM pg_extension WHERE extname IN ('platform_metrics', 'platform_metrics_analytics'))
    AND (a.aggcombinefn = 0
         OR (a.aggtranstype = 'internal'::regtype AND (a.aggserialfn = 0 OR a.aggdeserialfn = 0)))
  ORDER BY 1;
@@ -96,6 +90,6 @@ SELECT a.aggfnoid::regprocedure AS not_parallel_combinable
 -- curves.  Everything else keeps a real SQL type as its state.
 SELECT a.aggfnoid::regprocedure AS internal_state
   FROM pg_aggregate a JOIN pg_depend d ON d.objid = a.aggfnoid AND d.classid = 'pg_proc'::regclass
- WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'platform_metrics')
+ WHERE d.refobjid IN (SELECT oid FROM pg_extension WHERE extname IN ('platform_metrics', 'platform_metrics_analytics'))
    AND a.aggtranstype = 'internal'::regtype
  ORDER BY 1;

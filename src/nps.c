@@ -23,6 +23,7 @@
 #include "utils/builtins.h"
 
 #include "platform_metrics.h"
+#include "nps.h"
 #include "stats.h"
 
 PG_FUNCTION_INFO_V1(nps_summary_in);

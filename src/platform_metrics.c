@@ -1,7 +1,8 @@
 /*
  * platform_metrics.c
- *		Module entry point: the magic block, the extension's settings and the
- *		argument checks every file shares.
+ *		Module entry point of the statistics library: the magic block, its one
+ *		setting and the argument checks every file shares.  The analytics
+ *		layer's settings live in its own module (src/analytics).
  */
 #include "postgres.h"
 
@@ -15,11 +16,6 @@
 PG_MODULE_MAGIC;
 
 double		pm_good_experience_nps = 30.0;
-int			pm_min_group_size = 5;
-int			pm_min_comment_group_size = 10;
-
-PG_FUNCTION_INFO_V1(pm_min_group_size_fn);
-PG_FUNCTION_INFO_V1(pm_min_comment_group_size_fn);
 
 void		_PG_init(void);
 
@@ -40,41 +36,11 @@ _PG_init(void)
 							 PGC_USERSET, 0,
 							 NULL, NULL, NULL);
 	/*
-	 * The anonymity thresholds are PGC_SUSET: a reader who could lower them
-	 * could see small groups.  PostgreSQL 15 also refuses a value a
-	 * non-superuser set before the library was loaded.
+	 * No MarkGUCPrefixReserved() here: that would discard, as unknown, the
+	 * analytics layer's settings given in postgresql.conf before its module
+	 * is loaded.  platform_metrics_analytics reserves the prefix once both
+	 * modules' settings are defined.
 	 */
-	DefineCustomIntVariable("platform_metrics.min_group_size",
-							"Smallest number of survey respondents a figure is shown for.",
-							"Smaller groups show NULL numbers and suppressed = true in the survey views.",
-							&pm_min_group_size,
-							5, 1, 1000000,
-							PGC_SUSET, 0,
-							NULL, NULL, NULL);
-	DefineCustomIntVariable("platform_metrics.min_comment_group_size",
-							"Smallest number of survey respondents comments are shown for.",
-							NULL,
-							&pm_min_comment_group_size,
-							10, 1, 1000000,
-							PGC_SUSET, 0,
-							NULL, NULL, NULL);
-	MarkGUCPrefixReserved("platform_metrics");
-}
-
-/*
- * The thresholds as SQL functions: calling one loads the library, so the
- * views never read a placeholder value.
- */
-Datum
-pm_min_group_size_fn(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_INT32(pm_min_group_size);
-}
-
-Datum
-pm_min_comment_group_size_fn(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_INT32(pm_min_comment_group_size);
 }
 
 /*

@@ -1,5 +1,5 @@
 /*
- * survival.c
+ * ttv_curve.c
  *		Censoring-aware time to value: the Kaplan-Meier product-limit estimate
  *		of the time from onboarding start to a milestone, when some subjects
  *		have not reached it yet.
@@ -27,7 +27,8 @@
 
 #include "platform_metrics.h"
 #include "stats.h"
-#include "ttv.h"
+#include "percentile.h"
+#include "ttv_curve.h"
 
 PG_FUNCTION_INFO_V1(ttv_km_sfunc);
 PG_FUNCTION_INFO_V1(ttv_curve_sfunc);
@@ -49,28 +50,6 @@ PG_FUNCTION_INFO_V1(ttv_curve_eq);
  * The ttv_curve type
  * ------------------------------------------------------------------------
  */
-
-typedef struct TtvCurvePoint
-{
-	int64		t;				/* duration, microseconds */
-	int64		reached;		/* subjects who reached the milestone at t */
-	int64		censored;		/* subjects still on their way, observed for t */
-} TtvCurvePoint;
-
-typedef struct TtvCurve
-{
-	int32		vl_len_;
-	uint8		version;		/* TTV_CURVE_VERSION */
-	uint8		flags;			/* reserved, 0 */
-	uint16		reserved;		/* reserved, 0 */
-	int32		npoints;
-	int32		padding;		/* reserved, 0 */
-	TtvCurvePoint points[FLEXIBLE_ARRAY_MEMBER];	/* by t, distinct */
-} TtvCurve;
-
-#define TTV_CURVE_VERSION 1
-#define TTV_CURVE_MAX_POINTS ((int32) ((MaxAllocSize - offsetof(TtvCurve, points)) / sizeof(TtvCurvePoint)))
-#define PG_GETARG_TTV_CURVE_P(n) ((TtvCurve *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
 
 static TtvCurve *
 TtvCurveAlloc(int32 npoints)

@@ -1,5 +1,5 @@
 /*
- * quadrant.c
+ * mandate_quadrant.c
  *		The Mandate-Choice matrix: the mandate_quadrant type, its operators,
  *		the classification functions and the accessors.
  *
@@ -17,20 +17,9 @@
 #include "utils/builtins.h"
 
 #include "platform_metrics.h"
+#include "nps.h"
 #include "stats.h"
-
-typedef enum MandateQuadrant
-{
-	MQ_MANDATORY_GOOD = 0,
-	MQ_MANDATORY_POOR = 1,
-	MQ_OPTIONAL_GOOD = 2,
-	MQ_OPTIONAL_POOR = 3
-} MandateQuadrant;
-
-#define MQ_COUNT 4
-#define MQ_MAKE(mandatory, good) ((MandateQuadrant) (((mandatory) ? 0 : 2) + ((good) ? 0 : 1)))
-#define PG_GETARG_QUADRANT(n) ((MandateQuadrant) DatumGetChar(PG_GETARG_DATUM(n)))
-#define PG_RETURN_QUADRANT(q) PG_RETURN_CHAR((char) (q))
+#include "mandate_quadrant.h"
 
 static const char *const quadrant_names[MQ_COUNT] = {
 	"mandatory_good", "mandatory_poor", "optional_good", "optional_poor"

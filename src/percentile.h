@@ -1,10 +1,10 @@
 /*
- * ttv.h
- *		Time to value: declarations shared by ttv.c (exact percentiles and the
- *		common machinery), survival.c (Kaplan-Meier) and sketch.c (ttv_sketch).
+ * percentile.h
+ *		The percentile machinery (percentile.c) shared by ttv_percentile.c
+ *		(exact percentiles), ttv_curve.c (Kaplan-Meier) and ttv_sketch.c.
  */
-#ifndef PM_TTV_H
-#define PM_TTV_H
+#ifndef PM_PERCENTILE_H
+#define PM_PERCENTILE_H
 
 #include "postgres.h"
 
@@ -103,4 +103,4 @@ extern void pm_ttv_values_append(TtvValues *st, MemoryContext cxt, const void *e
 /* LSD radix sort of non-negative int64 keys (ascending). */
 extern void pm_radix_sort_int64(int64 *keys, int64 n);
 
-#endif							/* PM_TTV_H */
+#endif							/* PM_PERCENTILE_H */

@@ -76,6 +76,10 @@ SET platform_metrics.good_experience_nps = 60;
 SELECT mandate_quadrant(true, 54) AS nps_54_against_60;
 RESET platform_metrics.good_experience_nps;
 SELECT pm_test.error_of($$SET platform_metrics.good_experience_nps = 101$$) AS error;
+-- The prefix is reserved (a misspelt setting is an error) once the analytics
+-- layer's module is loaded, which defines its settings first; calling one of
+-- its functions loads it.
+SELECT platform_metrics.min_group_size() AS min_group_size;
 SELECT pm_test.error_of($$SET platform_metrics.no_such_setting = 1$$) AS error;
 -- per role: settings of a role apply at its next login
 CREATE ROLE regress_pm_analyst LOGIN;

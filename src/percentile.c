@@ -1,9 +1,9 @@
 /*
- * ttv.c
- *		Time to value: exact percentiles with percentile_cont's semantics as
- *		plain (parallel) aggregates, and the machinery the other time-to-value
- *		files share: durations, the percentile argument, the value buffer with
- *		its combine / serialize / deserialize functions, and a radix sort.
+ * percentile.c
+ *		The percentile machinery the time-to-value files share: durations, the
+ *		percentile argument (one p or an array of them), the value buffer of
+ *		the exact and Kaplan-Meier aggregates with its combine / serialize /
+ *		deserialize functions, and a radix sort.
  */
 #include "postgres.h"
 
@@ -18,10 +18,8 @@
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 
-#include "ttv.h"
+#include "percentile.h"
 
-PG_FUNCTION_INFO_V1(ttv_exact_sfunc);
-PG_FUNCTION_INFO_V1(ttv_exact_ffunc);
 PG_FUNCTION_INFO_V1(ttv_values_combine);
 PG_FUNCTION_INFO_V1(ttv_values_serialize);
 PG_FUNCTION_INFO_V1(ttv_values_deserialize);
@@ -589,184 +587,3 @@ pm_radix_sort_int64(int64 *keys, int64 n)
 	pfree(count);
 }
 
-/* ------------------------------------------------------------------------
- * Exact percentiles: ttv_percentile(interval, p) and (interval, p[])
- * ------------------------------------------------------------------------
- */
-
-/* The comparison key of an interval: its span, as interval_cmp computes it. */
-static inline INT128
-IntervalKey(const Interval *iv)
-{
-	INT128		span = int64_to_int128(iv->time);
-
-	int128_add_int64_mul_int64(&span, (int64) iv->month * DAYS_PER_MONTH + iv->day, USECS_PER_DAY);
-	return span;
-}
-
-static inline int
-IntervalKeyCmp(const Interval *a, const Interval *b)
-{
-	return int128_compare(IntervalKey(a), IntervalKey(b));
-}
-
-#define ST_SORT pm_sort_intervals
-#define ST_ELEMENT_TYPE Interval
-#define ST_COMPARE(a, b) IntervalKeyCmp(a, b)
-#define ST_SCOPE static
-#define ST_DEFINE
-#include "lib/sort_template.h"
-
-static inline void
-SwapIntervals(Interval *a, Interval *b)
-{
-	Interval	t = *a;
-
-	*a = *b;
-	*b = t;
-}
-
-/*
- * Quickselect: afterwards v[k] is the value of rank k, everything before it
- * is <= and everything after it >=.  Median-of-three pivots; ranges below a
- * few dozen elements are finished by the sort.
- */
-static void
-SelectInterval(Interval *v, int64 n, int64 k)
-{
-	int64		lo = 0,
-				hi = n - 1;
-
-	while (hi - lo > 32)
-	{
-		int64		mid = lo + (hi - lo) / 2;
-		int64		i,
-					j;
-		Interval	pivot;
-
-		if (IntervalKeyCmp(&v[mid], &v[lo]) < 0)
-			SwapIntervals(&v[mid], &v[lo]);
-		if (IntervalKeyCmp(&v[hi], &v[lo]) < 0)
-			SwapIntervals(&v[hi], &v[lo]);
-		if (IntervalKeyCmp(&v[hi], &v[mid]) < 0)
-			SwapIntervals(&v[hi], &v[mid]);
-		pivot = v[mid];
-
-		/* Hoare partition */
-		i = lo - 1;
-		j = hi + 1;
-		for (;;)
-		{
-			do
-				i++;
-			while (IntervalKeyCmp(&v[i], &pivot) < 0);
-			do
-				j--;
-			while (IntervalKeyCmp(&v[j], &pivot) > 0);
-			if (i >= j)
-				break;
-			SwapIntervals(&v[i], &v[j]);
-		}
-		if (k <= j)
-			hi = j;
-		else
-			lo = j + 1;
-	}
-	pm_sort_intervals(v + lo, hi - lo + 1);
-}
-
-/* Transition: keep the interval; p and NULLs as percentile_cont treats them. */
-Datum
-ttv_exact_sfunc(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggcxt;
-	TtvValues  *st = PG_ARGISNULL(0) ? NULL : (TtvValues *) PG_GETARG_POINTER(0);
-
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "ttv_exact_sfunc called in non-aggregate context");
-	if (st == NULL)
-	{
-		st = pm_ttv_values_new(aggcxt, sizeof(Interval));
-		pm_percentile_spec_set(&st->pspec, fcinfo, 2,
-							   get_fn_expr_argtype(fcinfo->flinfo, 2) == FLOAT8ARRAYOID, aggcxt);
-	}
-	else
-		pm_percentile_spec_check(&st->pspec, fcinfo, 2);
-
-	/* NULL durations are skipped; with a NULL p the result is NULL anyway */
-	if (!PG_ARGISNULL(1) && !st->pspec.is_null)
-	{
-		Interval   *iv = PG_GETARG_INTERVAL_P(1);
-
-		if (unlikely(int128_compare(IntervalKey(iv), int64_to_int128(0)) < 0))
-			pm_check_duration(-1, PointerGetDatum(iv), INTERVALOID);
-		pm_ttv_values_append(st, aggcxt, iv);
-	}
-	PG_RETURN_POINTER(st);
-}
-
-/* percentile_cont(p) over the state's intervals, with core's interpolation */
-static Datum
-ExactPercentile(float8 p, void *extra, bool *isnull)
-{
-	TtvValues  *st = (TtvValues *) extra;
-	Interval   *v = (Interval *) st->data;
-	int64		first,
-				second;
-	float8		fraction;
-	Interval   *lo,
-			   *hi;
-
-	pm_cont_position(p, st->n, &first, &second, &fraction);
-	if (st->sorted)
-	{
-		lo = &v[first];
-		hi = &v[second];
-	}
-	else
-	{
-		/* a single percentile: select instead of sorting */
-		SelectInterval(v, st->n, first);
-		lo = &v[first];
-		hi = lo;
-		if (second > first)
-		{
-			hi = &v[first + 1];
-			for (int64 i = first + 2; i < st->n; i++)
-				if (IntervalKeyCmp(&v[i], hi) < 0)
-					hi = &v[i];
-		}
-	}
-	if (second == first)
-	{
-		/* a copy: the result must not point into the state's buffer */
-		Interval   *result = (Interval *) palloc(sizeof(Interval));
-
-		*result = *lo;
-		return PointerGetDatum(result);
-	}
-	/* lo + (hi - lo) * fraction, exactly as percentile_cont's interval_lerp */
-	return DirectFunctionCall2(interval_pl,
-							   DirectFunctionCall2(interval_mul,
-												   DirectFunctionCall2(interval_mi,
-																	   PointerGetDatum(hi),
-																	   PointerGetDatum(lo)),
-												   Float8GetDatum(fraction)),
-							   PointerGetDatum(lo));
-}
-
-/* Final function of both forms: NULL without rows, else percentile(s). */
-Datum
-ttv_exact_ffunc(PG_FUNCTION_ARGS)
-{
-	TtvValues  *st = PG_ARGISNULL(0) ? NULL : (TtvValues *) PG_GETARG_POINTER(0);
-
-	if (st == NULL || st->pspec.is_null || st->n == 0)
-		PG_RETURN_NULL();
-	if (st->pspec.is_array && !st->sorted)
-	{
-		pm_sort_intervals((Interval *) st->data, st->n);
-		st->sorted = true;
-	}
-	return pm_return_percentiles(fcinfo, &st->pspec, ExactPercentile, st);
-}

@@ -33,8 +33,8 @@
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
 
-PG_FUNCTION_INFO_V1(pm_ingest_validate);
-PG_FUNCTION_INFO_V1(pm_parse_timestamptz);
+PG_FUNCTION_INFO_V1(ingest_validate);
+PG_FUNCTION_INFO_V1(ingest_parse_timestamptz);
 
 /* What a timestamp string turned out to be. */
 typedef enum TsStatus
@@ -146,7 +146,7 @@ ParseTimestamptz(const char *str, int len, TimestampTz *result)
 
 /* pm_parse_timestamptz(text): the text as a finite timestamptz, or NULL. */
 Datum
-pm_parse_timestamptz(PG_FUNCTION_ARGS)
+ingest_parse_timestamptz(PG_FUNCTION_ARGS)
 {
 	text	   *t = PG_GETARG_TEXT_PP(0);
 	TimestampTz result;
@@ -546,7 +546,7 @@ DistinctTextArray(char **items, int n, bool *isnull)
  * element, NULL when all are fine.
  */
 Datum
-pm_ingest_validate(PG_FUNCTION_ARGS)
+ingest_validate(PG_FUNCTION_ARGS)
 {
 	Jsonb	   *events = PG_GETARG_JSONB_P(0);
 	TupleDesc	tupdesc;

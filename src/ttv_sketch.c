@@ -1,5 +1,5 @@
 /*
- * sketch.c
+ * ttv_sketch.c
  *		ttv_sketch: a mergeable time-to-value sketch with a guaranteed relative
  *		error (the DDSketch of Masson, Rim and Lee, VLDB 2019).
  *
@@ -29,7 +29,8 @@
 #include "utils/lsyscache.h"
 
 #include "platform_metrics.h"
-#include "ttv.h"
+#include "percentile.h"
+#include "ttv_sketch.h"
 
 PG_FUNCTION_INFO_V1(ttv_sketch_in);
 PG_FUNCTION_INFO_V1(ttv_sketch_out);
@@ -45,32 +46,6 @@ PG_FUNCTION_INFO_V1(ttv_sketch_min);
 PG_FUNCTION_INFO_V1(ttv_sketch_max);
 PG_FUNCTION_INFO_V1(ttv_sketch_mean);
 PG_FUNCTION_INFO_V1(ttv_sketch_accuracy);
-
-typedef struct TtvSketch
-{
-	int32		vl_len_;
-	uint8		version;		/* TTV_SKETCH_VERSION */
-	uint8		flags;			/* reserved, 0 */
-	uint16		reserved;		/* reserved, 0 */
-	int32		offset;			/* bucket index of counts[0] */
-	int32		nbuckets;		/* used; counts[0], counts[nbuckets-1] > 0 */
-	int32		capacity;		/* allocated counts, all zero beyond nbuckets */
-	int32		padding;		/* reserved, 0 */
-	float8		accuracy;		/* relative accuracy a */
-	int64		count;			/* values, zeros included */
-	int64		zeros;			/* values equal to zero */
-	int64		min;			/* microseconds */
-	int64		max;
-	int64		sum_hi;			/* sum of the values, an int128 */
-	uint64		sum_lo;
-	int64		counts[FLEXIBLE_ARRAY_MEMBER];
-} TtvSketch;
-
-#define TTV_SKETCH_VERSION 1
-#define TTV_SKETCH_MIN_ACCURACY 0.0001
-#define TTV_SKETCH_MAX_ACCURACY 0.1
-#define TTV_SKETCH_DEFAULT_ACCURACY 0.01
-#define PG_GETARG_TTV_SKETCH_P(n) ((TtvSketch *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
 
 /* ------------------------------------------------------------------------
  * The index mapping

@@ -1,0 +1,172 @@
+-- usage_views.sql: adoption, retention, time to value, the feedback loop and unplanned work
+
+-- Time to value per milestone and start month, censoring-aware beside naive.
+CREATE OR REPLACE VIEW @extschema@.time_to_value WITH (security_barrier) AS
+SELECT o.milestone,
+       date_trunc('month', o.started_at) AS start_month,
+       count(*) AS started,
+       count(*) FILTER (WHERE o.reached_at <= now()) AS reached,
+       count(*) FILTER (WHERE o.reached_at IS NULL OR o.reached_at > now()) AS on_the_way,
+       (@extschema@.ttv_percentile(o.started_at, o.reached_at, ARRAY[0.5, 0.75, 0.9]))[1] AS p50,
+       (@extschema@.ttv_percentile(o.started_at, o.reached_at, ARRAY[0.5, 0.75, 0.9]))[2] AS p75,
+       (@extschema@.ttv_percentile(o.started_at, o.reached_at, ARRAY[0.5, 0.75, 0.9]))[3] AS p90,
+       justify_hours(@extschema@.ttv_percentile(CASE WHEN o.reached_at <= now() THEN o.reached_at - o.started_at END, 0.5))
+           AS naive_median
+  FROM @extschema@.onboarding o
+ WHERE o.started_at <= now()
+ GROUP BY 1, 2;
+COMMENT ON VIEW @extschema@.time_to_value IS 'Time to a milestone per start month: Kaplan-Meier percentiles that count those still on their way, beside the naive median';
+COMMENT ON COLUMN @extschema@.time_to_value.milestone IS 'Milestone (e.g. first_deploy)';
+COMMENT ON COLUMN @extschema@.time_to_value.start_month IS 'Month onboarding started';
+COMMENT ON COLUMN @extschema@.time_to_value.started IS 'Subjects who started that month';
+COMMENT ON COLUMN @extschema@.time_to_value.reached IS 'Of them, those who reached the milestone';
+COMMENT ON COLUMN @extschema@.time_to_value.on_the_way IS 'Of them, those still on their way';
+COMMENT ON COLUMN @extschema@.time_to_value.p50 IS 'Median time to the milestone (Kaplan-Meier; NULL: not known yet)';
+COMMENT ON COLUMN @extschema@.time_to_value.p75 IS '75th percentile (Kaplan-Meier; NULL: not known yet)';
+COMMENT ON COLUMN @extschema@.time_to_value.p90 IS '90th percentile (Kaplan-Meier; NULL: not known yet)';
+COMMENT ON COLUMN @extschema@.time_to_value.naive_median IS 'Median over those who arrived only: biased low while many are on their way';
+
+-- Adoption of each capability.  A team "tried" a capability when it used or
+-- adopted it; it "moved back" when its latest event is an abandon; it "went
+-- quiet" when it has not used the capability for 60 days.
+CREATE OR REPLACE VIEW @extschema@.capability_adoption WITH (security_barrier) AS
+WITH per_team AS (
+    SELECT u.capability, u.team,
+           max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon') AS last_use,
+           -- the latest event is an abandon (one at the same instant as a use wins)
+           coalesce(max(u.occurred_at) FILTER (WHERE u.kind = 'abandon')
+                    >= coalesce(max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon'), '-infinity'), false)
+               AS moved_back
+      FROM @extschema@.usage_events u
+     GROUP BY u.capability, u.team),
+eligible AS (SELECT count(*) AS n FROM @extschema@.teams)
+SELECT c.capability,
+       c.mandatory,
+       e.n AS eligible_teams,
+       count(p.team) FILTER (WHERE p.last_use IS NOT NULL) AS adopting_teams,
+       count(p.team) FILTER (WHERE p.last_use IS NOT NULL)::double precision / nullif(e.n, 0) AS adoption_rate,
+       CASE WHEN NOT c.mandatory
+            THEN count(p.team) FILTER (WHERE p.last_use IS NOT NULL)::double precision / nullif(e.n, 0) END AS opt_in_rate,
+       count(p.team) FILTER (WHERE p.last_use >= now() - interval '30 days' AND NOT p.moved_back) AS active_last_30_days,
+       count(p.team) FILTER (WHERE p.last_use < now() - interval '60 days' AND NOT p.moved_back) AS churned_teams,
+       count(p.team) FILTER (WHERE p.moved_back) AS moved_back_teams,
+       count(p.team) FILTER (WHERE p.last_use >= now() - interval '60 days' AND NOT p.moved_back)::double precision
+           / nullif(count(p.team) FILTER (WHERE p.last_use IS NOT NULL), 0) AS stay_rate
+  FROM @extschema@.capabilities c CROSS JOIN eligible e
+       LEFT JOIN per_team p ON p.capability = c.capability
+ GROUP BY c.capability, c.mandatory, e.n;
+COMMENT ON VIEW @extschema@.capability_adoption IS 'Adoption, opt-in, activity, churn and stay rate per capability';
+COMMENT ON COLUMN @extschema@.capability_adoption.capability IS 'Capability';
+COMMENT ON COLUMN @extschema@.capability_adoption.mandatory IS 'Whether teams must use it';
+COMMENT ON COLUMN @extschema@.capability_adoption.eligible_teams IS 'Teams that could use it (all registered teams)';
+COMMENT ON COLUMN @extschema@.capability_adoption.adopting_teams IS 'Teams that used or adopted it at least once';
+COMMENT ON COLUMN @extschema@.capability_adoption.adoption_rate IS 'Adopting teams divided by eligible teams';
+COMMENT ON COLUMN @extschema@.capability_adoption.opt_in_rate IS 'For optional capabilities, the share of eligible teams that chose it (NULL when mandatory)';
+COMMENT ON COLUMN @extschema@.capability_adoption.active_last_30_days IS 'Teams that used it in the last 30 days';
+COMMENT ON COLUMN @extschema@.capability_adoption.churned_teams IS 'Teams that tried it and have not used it for 60 days (went quiet)';
+COMMENT ON COLUMN @extschema@.capability_adoption.moved_back_teams IS 'Teams whose latest event is abandon: they moved back to their own way';
+COMMENT ON COLUMN @extschema@.capability_adoption.stay_rate IS 'Teams still using it (in the last 60 days) among the teams that tried it';
+
+-- Monthly retention triangle per capability, from churn_cohort.
+CREATE OR REPLACE VIEW @extschema@.capability_retention WITH (security_barrier) AS
+SELECT c.capability, r.*
+  FROM @extschema@.capabilities c
+       CROSS JOIN LATERAL @extschema@.cohort_rows(
+           (SELECT @extschema@.churn_cohort(u.team, u.occurred_at, '1 month')
+              FROM @extschema@.usage_events u
+             WHERE u.capability = c.capability AND u.kind <> 'abandon')) r;
+COMMENT ON VIEW @extschema@.capability_retention IS 'Monthly retention triangle, lifecycle and churn per capability and adoption cohort (cohort_rows of churn_cohort)';
+COMMENT ON COLUMN @extschema@.capability_retention.capability IS 'Capability';
+COMMENT ON COLUMN @extschema@.capability_retention.cohort_start IS 'Month the teams of the cohort first used the capability';
+COMMENT ON COLUMN @extschema@.capability_retention.period_offset IS 'Months since the cohort month';
+COMMENT ON COLUMN @extschema@.capability_retention.period_start IS 'Start of that month';
+COMMENT ON COLUMN @extschema@.capability_retention.cohort_size IS 'Teams in the cohort';
+COMMENT ON COLUMN @extschema@.capability_retention.active IS 'Teams of the cohort that used it that month';
+COMMENT ON COLUMN @extschema@.capability_retention.retention IS 'active / cohort_size';
+COMMENT ON COLUMN @extschema@.capability_retention.active_or_after IS 'Teams of the cohort that used it that month or later';
+COMMENT ON COLUMN @extschema@.capability_retention.continuing IS 'Used it that month and the month before';
+COMMENT ON COLUMN @extschema@.capability_retention.resurrecting IS 'Used it that month, not the month before, but earlier';
+COMMENT ON COLUMN @extschema@.capability_retention.dormant IS 'Used it the month before, not that month';
+COMMENT ON COLUMN @extschema@.capability_retention.churned IS 'Last used it the month before and not since';
+
+-- The teams that stopped, for the capability's owners.
+CREATE OR REPLACE VIEW @extschema@.churned_teams WITH (security_barrier) AS
+SELECT u.capability, u.team,
+       min(u.occurred_at) AS first_activity,
+       max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon') AS last_activity,
+       extract(day FROM now() - max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon'))::integer AS idle_days,
+       CASE WHEN coalesce(max(u.occurred_at) FILTER (WHERE u.kind = 'abandon')
+                          >= coalesce(max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon'), '-infinity'), false)
+            THEN 'moved back' ELSE 'went quiet' END AS status
+  FROM @extschema@.usage_events u
+ GROUP BY u.capability, u.team
+HAVING coalesce(max(u.occurred_at) FILTER (WHERE u.kind = 'abandon')
+                >= coalesce(max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon'), '-infinity'), false)
+    OR max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon') < now() - interval '60 days';
+COMMENT ON VIEW @extschema@.churned_teams IS 'Teams that moved back from a capability or have not used it for 60 days';
+COMMENT ON COLUMN @extschema@.churned_teams.capability IS 'Capability';
+COMMENT ON COLUMN @extschema@.churned_teams.team IS 'Team';
+COMMENT ON COLUMN @extschema@.churned_teams.first_activity IS 'First event of the team with the capability';
+COMMENT ON COLUMN @extschema@.churned_teams.last_activity IS 'Last use';
+COMMENT ON COLUMN @extschema@.churned_teams.idle_days IS 'Whole days since the last use';
+COMMENT ON COLUMN @extschema@.churned_teams.status IS 'moved back (its latest event is abandon) or went quiet (60 days without use)';
+
+-- Adoption after launch, week by week.
+CREATE OR REPLACE VIEW @extschema@.post_launch_adoption WITH (security_barrier) AS
+WITH first_use AS (
+    SELECT u.capability, u.team, min(u.occurred_at) AS first_at
+      FROM @extschema@.usage_events u WHERE u.kind <> 'abandon'
+     GROUP BY u.capability, u.team),
+eligible AS (SELECT count(*) AS n FROM @extschema@.teams)
+SELECT c.capability, w.week AS weeks_since_launch,
+       count(f.team) AS adopting_teams,
+       count(f.team)::double precision / nullif(e.n, 0) AS adoption_share
+  FROM @extschema@.capabilities c CROSS JOIN eligible e
+       CROSS JOIN LATERAL generate_series(0, greatest(0, floor(extract(epoch FROM now() - c.launched_at) / 604800)::integer)) AS w(week)
+       LEFT JOIN first_use f ON f.capability = c.capability
+                            AND f.first_at < c.launched_at + (w.week + 1) * interval '1 week'
+ GROUP BY c.capability, w.week, e.n;
+COMMENT ON VIEW @extschema@.post_launch_adoption IS 'Cumulative adoption of each capability by week since its launch';
+COMMENT ON COLUMN @extschema@.post_launch_adoption.capability IS 'Capability';
+COMMENT ON COLUMN @extschema@.post_launch_adoption.weeks_since_launch IS 'Whole weeks since launch (0 = the launch week)';
+COMMENT ON COLUMN @extschema@.post_launch_adoption.adopting_teams IS 'Teams that had used it by the end of that week';
+COMMENT ON COLUMN @extschema@.post_launch_adoption.adoption_share IS 'Those teams divided by all registered teams';
+
+-- The feedback loop per quarter: listen, synthesise, act, communicate.
+CREATE OR REPLACE VIEW @extschema@.feedback_loop WITH (security_barrier) AS
+SELECT date_trunc('quarter', f.received_at) AS quarter,
+       count(*) AS received,
+       count(f.synthesized_at) AS synthesized,
+       count(f.acted_at) AS acted,
+       count(f.communicated_at) AS communicated,
+       count(f.communicated_at)::double precision / count(*) AS closed_loop_rate,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM f.communicated_at - f.received_at) / 86400)
+           AS median_days_to_close
+  FROM @extschema@.feedback f
+ GROUP BY 1;
+COMMENT ON VIEW @extschema@.feedback_loop IS 'Developer feedback per quarter received: how much went through each step of the loop';
+COMMENT ON COLUMN @extschema@.feedback_loop.quarter IS 'Quarter the feedback was received';
+COMMENT ON COLUMN @extschema@.feedback_loop.received IS 'Pieces of feedback received (listen)';
+COMMENT ON COLUMN @extschema@.feedback_loop.synthesized IS 'Of them, grouped into a theme (synthesise)';
+COMMENT ON COLUMN @extschema@.feedback_loop.acted IS 'Of them, acted on (act)';
+COMMENT ON COLUMN @extschema@.feedback_loop.communicated IS 'Of them, with the outcome told to developers (communicate)';
+COMMENT ON COLUMN @extschema@.feedback_loop.closed_loop_rate IS 'communicated / received';
+COMMENT ON COLUMN @extschema@.feedback_loop.median_days_to_close IS 'Median days from receiving to communicating, over closed loops';
+
+CREATE OR REPLACE VIEW @extschema@.unplanned_work_by_month WITH (security_barrier) AS
+SELECT date_trunc('month', w.occurred_at) AS month, w.team, w.capability,
+       sum(w.hours) AS hours, count(*) AS events
+  FROM @extschema@.unplanned_work w
+ GROUP BY 1, 2, 3;
+COMMENT ON VIEW @extschema@.unplanned_work_by_month IS 'Unplanned work the platform caused, per month, team and capability';
+COMMENT ON COLUMN @extschema@.unplanned_work_by_month.month IS 'Month';
+COMMENT ON COLUMN @extschema@.unplanned_work_by_month.team IS 'Team that did the work';
+COMMENT ON COLUMN @extschema@.unplanned_work_by_month.capability IS 'Capability that caused it (NULL: unknown)';
+COMMENT ON COLUMN @extschema@.unplanned_work_by_month.hours IS 'Hours spent';
+COMMENT ON COLUMN @extschema@.unplanned_work_by_month.events IS 'Number of events';
+
+-- The reader reads the views, nothing else.
+GRANT SELECT ON @extschema@.time_to_value, @extschema@.capability_adoption, @extschema@.capability_retention,
+    @extschema@.churned_teams, @extschema@.post_launch_adoption, @extschema@.feedback_loop,
+    @extschema@.unplanned_work_by_month
+    TO platform_metrics_reader;
