@@ -1,6 +1,16 @@
-# Sourced by the shell test suites: psql, and the "NAME ... ok" / "NAME ...
-# FAILED" lines with the closing "N passed, N failed" that test/harness.sh reads.
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+# Sourced by test/harness.sh and the shell test suites: psql, as_pg, and the
+# "NAME ... ok" / "NAME ... FAILED" lines with the closing "N passed, N failed"
+# that test/harness.sh reads.  PGBIN comes from the harness (pg_config).
+PGBIN=${PGBIN:-$(pg_config --bindir 2>/dev/null || true)}
+# Run a command as the owner of the clusters: PostgreSQL refuses to run as
+# root, so as root that is the postgres OS user.
+as_pg() {
+    if [ "$(id -u)" -eq 0 ]; then
+        (cd / && runuser -u postgres -- "$@")
+    else
+        "$@"
+    fi
+}
 psql() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
 passed=0 failed=0
 ok() { echo "$1 ... ok${2:+ ($2)}"; passed=$((passed + 1)); }

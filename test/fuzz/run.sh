@@ -43,7 +43,7 @@
 #   FUZZ_KEEP=1       keep the database (to rerun reproductions in it)
 #   FUZZ_OUT          directory for the report files (default: a new
 #                     directory under /tmp, removed when nothing failed)
-#   PGBIN             directory of psql (default /usr/lib/postgresql/15/bin)
+#   PGBIN             directory of psql (default: pg_config --bindir)
 #   FUZZ_SELFTEST=1   check the driver: adds three inputs that must be reported
 #                     as failures (a backend killed by SIGSEGV, an input past
 #                     FUZZ_TIMEOUT, an internal error)
@@ -61,7 +61,7 @@ BATCH=${FUZZ_BATCH:-500}
 TIMEOUT=${FUZZ_TIMEOUT:-120}
 MAX_CRASHES=${FUZZ_MAX_CRASHES:-10}
 KEEP=${FUZZ_KEEP:-0}
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+PGBIN=${PGBIN:-$(pg_config --bindir)}
 PSQL=$PGBIN/psql
 [ -x "$PSQL" ] || PSQL=$(command -v psql || true)
 export PGCLIENTENCODING=UTF8
@@ -127,7 +127,7 @@ fi
 q -d postgres -c "CREATE DATABASE $DB TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'" >/dev/null
 DB_CREATED=1
 q -d postgres -c "COMMENT ON DATABASE $DB IS '$marker'" >/dev/null
-ver=$(qdb -Atc "CREATE EXTENSION platform_metrics; SELECT extversion FROM pg_extension WHERE extname = 'platform_metrics'" | tail -n1)
+ver=$(qdb -Atc "CREATE EXTENSION platform_metrics_analytics CASCADE; SELECT extversion FROM pg_extension WHERE extname = 'platform_metrics'" | tail -n1)
 say "fuzzing platform_metrics $ver in database $DB: $N inputs, seed $SEED (report files in $OUT)"
 qdb -f "$HERE/fuzz.sql" >/dev/null
 qdb -v seed="$SEED" -f "$HERE/seeds.sql" >/dev/null

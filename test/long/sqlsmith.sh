@@ -14,7 +14,7 @@ seed=${SQLSMITH_SEED:-1}
 log=${SERVER_LOG:?SERVER_LOG must name the server log}
 
 psql -d postgres -c 'DROP DATABASE IF EXISTS smith' -c 'CREATE DATABASE smith'
-psql -d smith -c 'CREATE EXTENSION platform_metrics'
+psql -d smith -c 'CREATE EXTENSION platform_metrics_analytics CASCADE'
 psql -d smith -v scale=1 -v capability_questions=6 -v onboarding_per_scale=200 -f test/demo/generate.sql >/dev/null
 # stored values of every type, for sqlsmith to feed to our functions
 psql -d smith <<'SQL'

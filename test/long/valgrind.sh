@@ -6,11 +6,11 @@
 # (and counted in a separate check), so new noise shows.
 # Starts its own cluster (as the postgres OS user, on a free port) and stops
 # it on every exit path.  Prints "N passed, N failed".
-# VALGRIND_TESTS: the pg_regress tests to run (default: all of sql/).
+# VALGRIND_TESTS: the pg_regress tests to run between setup and teardown
+# (default: all of sql/).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . test/lib.sh
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 dir=$(mktemp -d /tmp/platform_metrics-valgrind.XXXXXX)
 chmod 755 "$dir"
 [ "$(id -u)" = 0 ] && chown postgres: "$dir"
@@ -46,7 +46,7 @@ done
 
 tests=${VALGRIND_TESTS:-}
 echo "valgrind: running the regression suite under memcheck (slow)"
-if make -s installcheck ${tests:+REGRESS="$tests"} ISOLATION= >"$dir/regress.log" 2>&1; then
+if make -s installcheck ${tests:+REGRESS="setup $tests teardown"} REGRESS_PREP= TAP_TESTS= >"$dir/regress.log" 2>&1; then
     ok "valgrind regression suite passes under memcheck"
 else
     fail "valgrind regression suite passes under memcheck"

@@ -19,7 +19,7 @@
 #      of the server): transactions die in the middle of ingest(), and one
 #      can be committed without its client having seen the COMMIT.
 #
-# Run by test/tap.sh (as the postgres OS user, PG_REGRESS and PERL5LIB set).
+# Run by make installcheck (PGXS prove_installcheck).
 # Knobs: PM_CRASH_CLIENTS (default 4), PM_CRASH_MIN_BATCHES (batches each
 # client must have committed before the crash, default 10).
 
@@ -56,7 +56,7 @@ restart_after_crash = off
 $node->start;
 
 $node->safe_psql('postgres', q{
-CREATE EXTENSION platform_metrics;
+CREATE EXTENSION platform_metrics_analytics CASCADE;
 CREATE EXTENSION amcheck;
 CREATE ROLE ingest_client LOGIN IN ROLE platform_metrics_writer;
 INSERT INTO platform_metrics.teams (team, headcount)

@@ -1,0 +1,242 @@
+# The upgrade path, from every older version to the current layout of two
+# extensions.
+#
+# For each older version V (1.0, 1.1): install platform_metrics V, store raw
+# rows and build user objects that depend on both the library and the layer
+# (a view using nps(), a table with columns of every stored type and indexes
+# on mandate_quadrant and nps_summary, a SQL function, a user view over a
+# layer view, a user index on a raw table, a user table with a foreign key to
+# teams, a user function calling ingest()).  Then, with the current shared
+# libraries already installed (as after a package upgrade):
+#   1. the V database keeps working before it is updated: ingest() stores,
+#      the views answer;
+#   2. ALTER EXTENSION platform_metrics UPDATE releases the layer, which keeps
+#      working as plain objects;
+#   3. CREATE EXTENSION platform_metrics_analytics adopts it;
+# and afterwards every raw row, every stored value and every user object
+# answers as before, the indexes are still used, and both extensions have
+# exactly the member objects, with their definitions, of a fresh install
+# (test/t/members.sql): no drift between the live sources and the upgrade
+# scripts.  The upgrade scripts never DROP.
+
+use strict;
+use warnings;
+
+use File::Basename qw(dirname);
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $root = dirname(__FILE__) . '/../..';
+my $members_sql = slurp_file("$root/test/t/members.sql");
+
+# Upgrade scripts only end memberships and add or replace: never DROP.
+my @drops;
+for my $f (glob("$root/src/upgrade/*--*--*.sql"))
+{
+	my $n = 0;
+	for my $line (split /\n/, slurp_file($f))
+	{
+		$n++;
+		push @drops, "$f:$n: $line" if $line =~ /^\s*DROP\s/i;
+	}
+}
+is_deeply(\@drops, [], 'upgrade scripts have no DROP');
+
+# same_lines(GOT, EXPECTED, NAME): equal line sets; on failure, shows only
+# the lines that differ (a whole catalog listing would drown them).
+sub same_lines
+{
+	my ($got, $expected, $name) = @_;
+	my %g = map { $_ => 1 } split /\n/, $got;
+	my %e = map { $_ => 1 } split /\n/, $expected;
+	my @missing = grep { !$g{$_} } sort keys %e;
+	my @extra   = grep { !$e{$_} } sort keys %g;
+	ok(!@missing && !@extra, $name)
+	  or diag(join("\n", (map { "missing: " . substr($_, 0, 400) } @missing),
+			(map { "extra:   " . substr($_, 0, 400) } @extra)));
+}
+
+my $node = PostgreSQL::Test::Cluster->new('upgrade');
+$node->init;
+$node->start;
+
+# A fresh install of the current version: the reference catalog.
+$node->safe_psql('postgres', 'CREATE DATABASE fresh');
+$node->safe_psql('fresh', 'CREATE EXTENSION platform_metrics_analytics CASCADE');
+my $fresh = $node->safe_psql('fresh', $members_sql);
+my $current = $node->safe_psql('fresh',
+	q{SELECT extversion FROM pg_extension WHERE extname = 'platform_metrics'});
+cmp_ok(scalar(split /\n/, $fresh), '>', 150, 'a fresh install has its member objects');
+
+# The library alone: no tables, views, roles or layer settings functions.
+$node->safe_psql('postgres', 'CREATE DATABASE library_only');
+$node->safe_psql('library_only', 'CREATE EXTENSION platform_metrics');
+is($node->safe_psql('library_only', q{
+SELECT count(*) FILTER (WHERE c.relkind IN ('r', 'v', 'm', 'S')) || ' relations, ' ||
+       (SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'platform_metrics'::regnamespace
+           AND p.proname IN ('ingest', 'min_group_size', 'min_comment_group_size', 'pm_survey_comments')) || ' layer functions'
+  FROM pg_class c WHERE c.relnamespace = 'platform_metrics'::regnamespace}),
+	'0 relations, 0 layer functions',
+	'the library alone creates no table, view or layer function');
+
+# Adoption takes only the released objects: a table of the same name that
+# someone else made in the schema is not adopted, and the install fails.
+$node->safe_psql('library_only', q{
+CREATE ROLE squatter;
+GRANT CREATE ON SCHEMA platform_metrics TO squatter;
+SET ROLE squatter;
+CREATE TABLE platform_metrics.teams (team text PRIMARY KEY, headcount integer);
+RESET ROLE;});
+my ($ret, $out, $err) = $node->psql('library_only', 'CREATE EXTENSION platform_metrics_analytics');
+like($err, qr/teams/, "an object of another owner with a layer object's name is not adopted: $err");
+is($node->safe_psql('library_only', q{
+SELECT count(*) FROM pg_extension WHERE extname = 'platform_metrics_analytics'}), '0', 'and the layer is not installed');
+$node->safe_psql('library_only', 'DROP TABLE platform_metrics.teams; REVOKE CREATE ON SCHEMA platform_metrics FROM squatter; DROP ROLE squatter');
+
+my $setup = q{
+SET search_path = public, platform_metrics;
+INSERT INTO teams SELECT 'team-' || i, 4 + i FROM generate_series(1, 6) i;
+INSERT INTO capabilities VALUES ('ci', true, '2026-01-01', 'CI'), ('docs', false, '2026-02-01', 'Docs');
+INSERT INTO survey_responses
+SELECT 'r' || i, '2026-Q1', 'team-' || (1 + i % 6), CASE WHEN i % 4 = 0 THEN 'ci' END, 'nps', (i * 7) % 11,
+       CASE WHEN i % 9 = 0 THEN 'comment ' || i END, '2026-03-01'::timestamptz + i * interval '1 hour'
+  FROM generate_series(1, 300) i;
+INSERT INTO usage_events
+SELECT 'u' || i, 'team-' || (1 + i % 6), CASE WHEN i % 2 = 0 THEN 'ci' ELSE 'docs' END,
+       '2026-01-01'::timestamptz + i * interval '7 hours', (ARRAY['use', 'adopt', 'abandon'])[1 + i % 3]
+  FROM generate_series(1, 500) i;
+INSERT INTO onboarding
+SELECT 'eng-' || i, 'team-' || (1 + i % 6), 'first_deploy', '2026-01-01'::timestamptz + i * interval '1 day',
+       CASE WHEN i % 4 <> 0 THEN '2026-01-01'::timestamptz + i * interval '1 day' + i * interval '3 hours' END
+  FROM generate_series(1, 60) i;
+INSERT INTO feedback (feedback_id, team, received_at, synthesized_at, theme)
+SELECT 'f' || i, 'team-' || (1 + i % 6), '2026-02-01'::timestamptz + i * interval '1 day',
+       '2026-02-02'::timestamptz + i * interval '1 day', 'theme ' || (i % 3)
+  FROM generate_series(1, 20) i;
+INSERT INTO unplanned_work SELECT 'w' || i, 'team-' || (1 + i % 6), 'ci', '2026-03-01'::timestamptz + i * interval '1 day', 1.5 * i, 'incident'
+  FROM generate_series(1, 10) i;
+-- user objects on the library
+CREATE VIEW team_nps AS
+SELECT team, nps(score) AS nps, nps_summary(score) AS s,
+       mandate_quadrant(true, nps_summary(score)) AS quadrant
+  FROM survey_responses GROUP BY team;
+CREATE TABLE capability_health (
+    capability text PRIMARY KEY, quadrant mandate_quadrant NOT NULL, s nps_summary,
+    sketch ttv_sketch, curve ttv_curve, cohorts cohort_matrix);
+CREATE INDEX capability_health_quadrant ON capability_health (quadrant);
+CREATE INDEX capability_health_s ON capability_health USING hash (s);
+INSERT INTO capability_health
+SELECT 'cap-' || g, (ARRAY['mandatory_good', 'mandatory_poor', 'optional_good', 'optional_poor'])[1 + g % 4]::mandate_quadrant,
+       format('promoters=%s passives=1 detractors=1', g % 3)::nps_summary,
+       (SELECT ttv_sketch(make_interval(hours => g * j)) FROM generate_series(1, 50) j),
+       (SELECT ttv_curve(started_at, reached_at, '2026-06-01') FROM onboarding WHERE team = 'team-' || (1 + g % 6)),
+       (SELECT churn_cohort('m' || j % 7, '2026-01-01'::timestamptz + j * interval '2 days', '1 week') FROM generate_series(1, g) j)
+  FROM generate_series(1, 400) g;
+ANALYZE capability_health;
+CREATE FUNCTION p90_hours(cap text) RETURNS numeric LANGUAGE sql STABLE
+BEGIN ATOMIC
+    SELECT round(extract(epoch FROM ttv_percentile(reached_at - started_at, 0.9)) / 3600)
+      FROM onboarding WHERE milestone = 'first_deploy' AND cap IS NOT NULL;
+END;
+-- user objects on the layer
+CREATE VIEW team_board AS SELECT wave, team, responses, suppressed FROM platform_metrics.nps_by_team;
+CREATE INDEX usage_events_by_kind ON platform_metrics.usage_events (kind, occurred_at);
+CREATE TABLE team_owner (team text PRIMARY KEY REFERENCES platform_metrics.teams, owner text);
+INSERT INTO team_owner SELECT team, 'owner of ' || team FROM platform_metrics.teams;
+CREATE FUNCTION record_use(id text, t text) RETURNS bigint LANGUAGE sql VOLATILE
+    RETURN (SELECT accepted FROM platform_metrics.ingest(jsonb_build_array(jsonb_build_object(
+        'type', 'usage', 'event_id', id, 'team', t, 'capability', 'ci', 'occurred_at', '2026-05-01T00:00:00Z'))));
+};
+
+# What the data and the user objects answer: before and after.
+my $snapshot = qq{
+SET search_path = public, platform_metrics;
+SELECT * FROM team_nps ORDER BY team;
+SELECT capability, quadrant, recommended_action(quadrant), s, nps(s), round(extract(epoch FROM ttv_percentile(sketch, 0.9))),
+       ttv_count(sketch), ttv_reached(curve), md5(cohorts::text), sketch::text = sketch::text::ttv_sketch::text
+  FROM capability_health ORDER BY capability;
+SELECT capability FROM capability_health WHERE quadrant = 'mandatory_good' ORDER BY 1;
+SELECT capability FROM capability_health WHERE s = 'promoters=2 passives=1 detractors=1' ORDER BY 1;
+SELECT p90_hours('ci');
+SELECT * FROM team_board ORDER BY 1, 2;
+SELECT * FROM team_owner ORDER BY 1;
+SELECT * FROM time_to_value ORDER BY 1, 2;
+SELECT * FROM nps_by_survey ORDER BY 1;
+SELECT * FROM capability_adoption ORDER BY 1;
+SELECT * FROM survey_comments ORDER BY 1, 2, 3, 4;
+};
+# raw rows, table by table, as text (lossless)
+my $rows = join "\nUNION ALL ", map {
+	"SELECT '$_', count(*) || ' ' || md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM platform_metrics.$_ t"
+} qw(capabilities teams survey_responses usage_events onboarding feedback unplanned_work);
+$rows .= ";";
+
+my $index_plan = q{
+SET enable_seqscan = off;
+SET search_path = public, platform_metrics;
+EXPLAIN (COSTS OFF) SELECT capability FROM capability_health WHERE quadrant = 'optional_poor';
+EXPLAIN (COSTS OFF) SELECT capability FROM capability_health WHERE s = 'promoters=0 passives=1 detractors=1';
+EXPLAIN (COSTS OFF) SELECT count(*) FROM platform_metrics.usage_events WHERE kind = 'adopt';
+};
+
+for my $from ('1.0', '1.1')
+{
+	(my $db = "from_$from") =~ s/\./_/g;
+	$node->safe_psql('postgres', "CREATE DATABASE $db");
+	$node->safe_psql($db, "CREATE EXTENSION platform_metrics VERSION '$from'");
+	$node->safe_psql($db, $setup);
+	my $before = $node->safe_psql($db, $snapshot);
+	my $rows_before = $node->safe_psql($db, $rows);
+
+	# 1. Not updated yet, on the new shared libraries: still works.
+	is($node->safe_psql($db, q{SELECT public.record_use('before-update', 'team-1')}),
+		'1', "$from: before the update, ingest() stores through the new modules");
+	like($node->safe_psql($db, 'SELECT count(*) FROM platform_metrics.nps_by_team'),
+		qr/^[1-9]\d*$/, "$from: before the update, the survey views answer");
+
+	# 2. The library update releases the layer; it keeps working.
+	$node->safe_psql($db, 'ALTER EXTENSION platform_metrics UPDATE');
+	is($node->safe_psql($db, q{
+SELECT string_agg(e.extname || ' ' || e.extversion || ' ' ||
+       (SELECT count(*) FROM pg_depend d WHERE d.refobjid = e.oid AND d.deptype = 'e'
+           AND d.classid = 'pg_class'::regclass), ', ')
+  FROM pg_extension e WHERE e.extname LIKE 'platform_metrics%'}),
+		"platform_metrics $current 0",
+		"$from: ALTER EXTENSION platform_metrics UPDATE goes to $current and releases every table and view");
+	is($node->safe_psql($db, q{SELECT public.record_use('between', 'team-2')}),
+		'1', "$from: between the two steps, ingest() stores");
+	like($node->safe_psql($db, 'SELECT count(*) FROM platform_metrics.capability_quadrants'),
+		qr/^\d+$/, "$from: between the two steps, the views answer");
+
+	# 3. The layer's extension adopts its objects.
+	$node->safe_psql($db, 'CREATE EXTENSION platform_metrics_analytics');
+	$node->safe_psql($db,
+		q{DELETE FROM platform_metrics.usage_events WHERE event_id IN ('before-update', 'between')});
+
+	is($node->safe_psql($db, $rows), $rows_before, "$from: every raw row is kept");
+	is($node->safe_psql($db, $snapshot), $before,
+		"$from: user views, columns, functions and the layer's views answer the same");
+	my @plans = $node->safe_psql($db, $index_plan) =~
+	  /(?:Index Scan using|Index Only Scan using|Bitmap Index Scan on) (capability_health_\w+|usage_events_by_kind)/g;
+	is("@plans", 'capability_health_quadrant capability_health_s usage_events_by_kind',
+		"$from: the indexes on mandate_quadrant, nps_summary and a raw table are still used");
+	is($node->safe_psql($db, q{
+SET search_path = public, platform_metrics;
+INSERT INTO capability_health SELECT 'new', 'optional_poor', 'promoters=1 passives=0 detractors=0', ttv_sketch('1 hour'::interval);
+SELECT (SELECT count(*) FROM capability_health WHERE quadrant = 'optional_poor') = 101,
+       (SELECT ttv_count(sketch) FROM capability_health WHERE capability = 'new') = 1,
+       (SELECT ttv_count(a.sketch + b.sketch) FROM capability_health a, capability_health b
+         WHERE a.capability = 'cap-1' AND b.capability = 'cap-2'),
+       record_use('after', 'team-3'), record_use('after', 'team-3');}),
+		't|t|100|1|0', "$from: new rows, stored values and ingest() work after the move");
+	# (the user's own index on a layer table is listed with the table: not ours)
+	$node->safe_psql($db, 'DROP INDEX platform_metrics.usage_events_by_kind');
+	same_lines($node->safe_psql($db, $members_sql), $fresh,
+		"$from: both extensions have exactly the objects and definitions of a fresh install");
+	like($node->psql($db, 'DROP EXTENSION platform_metrics') ? 'refused' : 'dropped', qr/refused/,
+		"$from: the library cannot be dropped from under the layer");
+}
+
+$node->stop;
+done_testing();
