@@ -10,6 +10,8 @@
 #   make test-long            the long suites (fuzzing, sqlsmith, memory at size, valgrind)
 #   make demo / demo-stop     a throwaway cluster with sample data and the dashboard queries
 #   make bench [ROWS=N]       benchmarks, ratios measured side by side in one run
+#   make test-matrix          make test on PostgreSQL 17 and 18 (Debian root file systems), cross-version checks
+#   make deb / make dist      Debian packages / the source tarball, into dist/
 
 EXTENSION  = platform_metrics platform_metrics_analytics
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" platform_metrics.control)
@@ -20,8 +22,9 @@ OBJS = src/platform_metrics.o src/stats.o src/nps.o src/mandate_quadrant.o \
 	src/percentile.o src/ttv_percentile.o src/ttv_curve.o src/ttv_sketch.o \
 	src/cohort_matrix.o src/compat_1_1.o
 
-# The analytics layer's module (PGXS builds one MODULE_big; this one is linked
-# the way PGXS links MODULES, and installed beside it).
+# The analytics layer's module.  PGXS builds one MODULE_big; this one is
+# compiled with the same flags, linked as Makefile.shlib links a module, and
+# installed beside it, with its LLVM bitcode when the server has JIT.
 ANALYTICS_OBJS = src/analytics/platform_metrics_analytics.o src/analytics/ingest.o
 ANALYTICS_SO = src/analytics/platform_metrics_analytics$(DLSUFFIX)
 
@@ -33,7 +36,7 @@ LIBRARY_SQL = src/platform_metrics.sql src/nps.sql src/mandate_quadrant.sql \
 	src/cohort_matrix.sql
 ANALYTICS_SQL = src/analytics/platform_metrics_analytics.sql src/analytics/tables.sql \
 	src/analytics/settings.sql src/analytics/roles.sql src/analytics/ingest.sql \
-	src/analytics/survey_views.sql src/analytics/usage_views.sql
+	src/analytics/survey_views.sql src/analytics/usage_views.sql src/analytics/adopted_privileges.sql
 DATA_built = platform_metrics--$(EXTVERSION).sql platform_metrics_analytics--$(EXTVERSION).sql
 DATA = $(wildcard src/upgrade/*.sql)
 
@@ -48,6 +51,9 @@ REGRESS_PREP = installcheck-isolation
 # Cluster-level suites: TAP tests with PostgreSQL::Test::Cluster, own clusters.
 TAP_TESTS = 1
 PROVE_TESTS = test/t/*.pl
+
+# (set before PGXS is included: pgxs.mk reads it when it is parsed)
+EXTRA_CLEAN = $(ANALYTICS_OBJS) $(ANALYTICS_SO) $(ANALYTICS_OBJS:.o=.bc) output_iso test/unit/stats_test
 
 PG_CFLAGS += -Wall -Wextra -Wno-unused-parameter
 ifdef WERROR
@@ -86,16 +92,26 @@ uninstall: uninstall-analytics-module
 uninstall-analytics-module:
 	rm -f '$(DESTDIR)$(pkglibdir)/platform_metrics_analytics$(DLSUFFIX)'
 
-EXTRA_CLEAN = $(ANALYTICS_OBJS) $(ANALYTICS_SO) $(ANALYTICS_OBJS:.o=.bc) output_iso test/unit/stats_test
+ifeq ($(with_llvm), yes)
+all: $(ANALYTICS_OBJS:.o=.bc)
+install-analytics-module: install-analytics-bitcode
+install-analytics-bitcode: $(ANALYTICS_OBJS:.o=.bc) installdirs
+	$(call install_llvm_module,platform_metrics_analytics,$(ANALYTICS_OBJS))
+uninstall-analytics-module: uninstall-analytics-bitcode
+uninstall-analytics-bitcode:
+	$(call uninstall_llvm_module,platform_metrics_analytics)
+.PHONY: install-analytics-bitcode uninstall-analytics-bitcode
+endif
 
 # The isolation specs, before the regression suite: CREATE EXTENSION in their
 # database creates the layer's roles when absent; the database is dropped
-# afterwards, and so are the roles this run created, so that the regression
-# suite's teardown can tell them from roles that existed before.
+# afterwards, and so are the roles this run created (or an interrupted run
+# left, marked by sql/setup.sql), so that the regression suite's teardown can
+# tell them from roles that existed before.
 PSQL_ADMIN = '$(bindir)/psql' -X -q -v ON_ERROR_STOP=1 -d postgres
 
 installcheck-isolation: submake
-	@absent=$$($(PSQL_ADMIN) -At -c "SELECT string_agg(r, ', ') FROM unnest(ARRAY['platform_metrics_reader', 'platform_metrics_writer']) r WHERE r NOT IN (SELECT rolname FROM pg_catalog.pg_roles)") || exit 1; \
+	@absent=$$($(PSQL_ADMIN) -At -c "SELECT string_agg(r, ', ') FROM unnest(ARRAY['platform_metrics_reader', 'platform_metrics_writer']) r WHERE r NOT IN (SELECT rolname FROM pg_catalog.pg_roles WHERE pg_catalog.shobj_description(oid, 'pg_authid') IS DISTINCT FROM 'created by the platform_metrics regression suite')") || exit 1; \
 	rc=0; \
 	$(pg_isolation_regress_installcheck) --inputdir=test --load-extension=platform_metrics \
 		--load-extension=platform_metrics_analytics $(ISOLATION_SPECS) || rc=$$?; \
@@ -103,13 +119,18 @@ installcheck-isolation: submake
 	if [ -n "$$absent" ]; then $(PSQL_ADMIN) -c "DROP ROLE IF EXISTS $$absent" || rc=1; fi; \
 	exit $$rc
 
-.PHONY: test test-long demo demo-stop bench unit installcheck-isolation install-analytics-module uninstall-analytics-module
+.PHONY: test test-long test-matrix demo demo-stop bench deb dist unit installcheck-isolation install-analytics-module uninstall-analytics-module
 
 test:
 	@bash test/harness.sh test
 
 test-long:
 	@bash test/harness.sh test-long
+
+# make test on PostgreSQL 17 (Debian trixie) and 18 (forky), each in a root
+# file system of its own (test/matrix.sh), with the cross-version checks.
+test-matrix:
+	@bash test/matrix.sh
 
 demo:
 	@bash test/harness.sh demo
@@ -119,6 +140,16 @@ demo-stop:
 
 bench:
 	@bash test/harness.sh bench $(ROWS)
+
+# Debian packages postgresql-NN-platform-metrics into dist/ (pg_buildext).
+deb:
+	@bash test/harness.sh deb
+
+# The source tarball of the current version, as git archive makes it.
+dist:
+	@mkdir -p dist
+	git archive --format=tar.gz --prefix=platform_metrics-$(EXTVERSION)/ -o dist/platform_metrics-$(EXTVERSION).tar.gz HEAD
+	@echo dist/platform_metrics-$(EXTVERSION).tar.gz
 
 # Pure-C unit tests of the statistics kept apart from the fmgr glue.
 unit: test/unit/stats_test

@@ -29,3 +29,15 @@ SELECT nps_summary_inv('promoters=1 passives=0 detractors=0'::nps_summary, 10) A
 -- pm_ingest_validate on anything but an array (ingest() checks first; a direct
 -- call raised an internal error)
 SELECT pm_test.error_of(format('SELECT pm_ingest_validate(%L::jsonb)', j)) FROM unnest(ARRAY['{}', 'null', '"x"', '1']) j;
+
+-- A period near the longest interval with an as_of near the last timestamp:
+-- the period index's exact correction multiplied q * period in 64 bits,
+-- overflowed and looped for ever, deaf to statement_timeout.  Now it is
+-- computed in 128 bits; listing members whose period starts cannot be
+-- represented is a clean error.
+SELECT count(*) AS churned FROM cohort_churned('period="PT2562047H47M16.854776S" time_zone="UTC" member_type=bigint {"-13":0:110100111,"-6":-1308:1100110101111011,"1":-1306:11100000110000101101}'::cohort_matrix,
+                                              2147483647, '294276-12-31 23:59:59.999999+00');
+SELECT pm_test.error_of($$SELECT * FROM platform_metrics.cohort_churned('period="PT2562047H47M16.854776S" time_zone="UTC" member_type=bigint {"-13":0:110100111,"-6":-1308:1100110101111011,"1":-1306:11100000110000101101}'::platform_metrics.cohort_matrix,
+                                                                        0, '294276-12-31 23:59:59.999999+00')$$);
+SELECT churn_cohort(m, t, '2562047h 47m 16.854776s') AS longest_period
+  FROM (VALUES ('a', '294276-12-31 23:59:59+00'::timestamptz), ('b', '4713-01-01 00:00:00+00 BC'::timestamptz)) v(m, t);

@@ -165,10 +165,12 @@ DECLARE
     line text;
     plan text := '';
 BEGIN
-    FOR line IN EXECUTE format('EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+    FOR line IN EXECUTE format('EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF, BUFFERS OFF)
                                 SELECT * FROM platform_metrics.survey_comments WHERE team = %L AND comment >= %L',
                                'c', guess) LOOP
-        plan := plan || replace(line, quote_literal(guess), '<guess>') || E'\n';
+        -- PostgreSQL 18 prints row counts with two decimals (rows=1.00)
+        plan := plan || regexp_replace(replace(line, quote_literal(guess), '<guess>'),
+                                       'rows=([0-9]+)\.[0-9]+', 'rows=\1', 'g') || E'\n';
     END LOOP;
     RETURN plan;
 END $$;

@@ -217,17 +217,31 @@ PeriodIndex(const CohortMatrix *m, OffsetCache *c, TimestampTz ts)
 		int64		x = local - ORIGIN_USEC;
 		int64		L = (int64) m->days * USECS_PER_DAY + m->time;
 		int64		q;
+		double		estimate;
+		int128		rest;
 
 		if (unlikely(c->period_usec != L))
 		{
 			c->period_usec = L;
 			c->inv_period = 1.0 / (double) L;
 		}
-		q = (int64) floor((double) x * c->inv_period);
-		while (q * L > x)
+		estimate = floor((double) x * c->inv_period);
+		/* beyond +-2^62 the estimate may not convert: divide exactly */
+		if (unlikely(fabs(estimate) > 4.6e18))
+			return FloorDiv(x, L);
+		q = (int64) estimate;
+		/* q * L may not fit in 64 bits (a period near the longest interval) */
+		rest = (int128) x - (int128) q * L;
+		while (rest < 0)
+		{
 			q--;
-		while ((q + 1) * L <= x)
+			rest += L;
+		}
+		while (rest >= L)
+		{
 			q++;
+			rest -= L;
+		}
 		return q;
 	}
 	else

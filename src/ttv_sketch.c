@@ -28,6 +28,7 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
+#include "compat.h"
 #include "platform_metrics.h"
 #include "percentile.h"
 #include "ttv_sketch.h"
@@ -46,6 +47,13 @@ PG_FUNCTION_INFO_V1(ttv_sketch_min);
 PG_FUNCTION_INFO_V1(ttv_sketch_max);
 PG_FUNCTION_INFO_V1(ttv_sketch_mean);
 PG_FUNCTION_INFO_V1(ttv_sketch_accuracy);
+
+/* |x| of an index difference (core's Abs() macro went in PostgreSQL 16). */
+static inline int64
+pm_abs64(int64 x)
+{
+	return x < 0 ? -x : x;
+}
 
 /* ------------------------------------------------------------------------
  * The index mapping
@@ -301,8 +309,8 @@ SketchValidate(const TtvSketch *s, int code)
 					   total, s->count);
 	if (s->nbuckets == 0 ? s->max != 0 :
 		(s->max == 0 ||
-		 Abs((int64) BucketIndex(m, s->max) - (s->offset + s->nbuckets - 1)) > 1 ||
-		 (s->zeros == 0 && Abs((int64) BucketIndex(m, s->min) - s->offset) > 1)))
+		 pm_abs64((int64) BucketIndex(m, s->max) - (s->offset + s->nbuckets - 1)) > 1 ||
+		 (s->zeros == 0 && pm_abs64((int64) BucketIndex(m, s->min) - s->offset) > 1)))
 		SKETCH_INVALID(code, "The minimum and maximum do not match the buckets.");
 	if (sum < (int128) s->min * s->count || sum > (int128) s->max * s->count)
 		SKETCH_INVALID(code, "The sum is not between count * minimum and count * maximum.");
@@ -383,7 +391,7 @@ ttv_sketch_in(PG_FUNCTION_ARGS)
 		switch (k)
 		{
 			case 0:
-				accuracy = float8in_internal(p, &end, "double precision", str);
+				accuracy = pm_float8in_internal(p, &end, "double precision", str);
 				/* it consumes the white space after the number too */
 				while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n'))
 					end--;

@@ -5,6 +5,7 @@
 #   bash test/harness.sh demo          the same set-up, sample data, dashboard queries; leaves it running
 #   bash test/harness.sh demo-stop     stops the demo cluster
 #   bash test/harness.sh bench [ROWS]  benchmarks on a throwaway cluster (default 10M rows)
+#   bash test/harness.sh deb           Debian packages into dist/ (pg_buildext)
 #
 # Runs as root on a fresh Debian 12 machine (installs what it needs) or as an
 # ordinary user who already has the packages. PostgreSQL refuses to run as
@@ -385,11 +386,33 @@ cmd_test_long() {
     [ "$TOTAL_FAILED" -eq 0 ]
 }
 
+# ---------------------------------------------------------------------------
+# make deb: Debian packages postgresql-NN-platform-metrics (both extensions)
+# for each PostgreSQL version installed that debian/pgversions allows, built
+# with pg_buildext from a fresh copy of the tree, into dist/.
+# ---------------------------------------------------------------------------
+cmd_deb() {
+    ensure_packages debhelper postgresql-server-dev-all dpkg-dev gcc make libc6-dev
+    DEB_WORK=$(mktemp -d /tmp/platform_metrics-deb.XXXXXX)
+    trap 'rm -rf "$DEB_WORK"' EXIT
+    local work=$DEB_WORK
+    mkdir -p "$work/platform-metrics" "$ROOT/dist"
+    (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard | xargs -0 -r tar -cf - --) |
+        tar -C "$work/platform-metrics" -xf -
+    say "building Debian packages for PostgreSQL $(pg_buildext supported-versions "$work/platform-metrics" | tr '\n' ' ')"
+    (cd "$work/platform-metrics" && pg_buildext updatecontrol >/dev/null &&
+        dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1) || { tail -n 40 "$work/build.log"; die "dpkg-buildpackage failed"; }
+    mv "$work"/*.deb "$ROOT/dist/"
+    ls -1 "$ROOT"/dist/*.deb
+}
+
 case "${1:-}" in
     test) cmd_test ;;
     test-long) cmd_test_long ;;
     demo) cmd_demo ;;
     demo-stop) cmd_demo_stop ;;
     bench) shift; cmd_bench "${1:-}" ;;
-    *) die "usage: $0 test|test-long|demo|demo-stop|bench [ROWS]" ;;
+    deb) cmd_deb ;;
+    install) build_install ;;
+    *) die "usage: $0 test|test-long|demo|demo-stop|bench [ROWS]|deb|install" ;;
 esac

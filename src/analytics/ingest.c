@@ -33,6 +33,8 @@
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
 
+#include "../compat.h"
+
 PG_FUNCTION_INFO_V1(ingest_validate);
 PG_FUNCTION_INFO_V1(ingest_parse_timestamptz);
 
@@ -133,7 +135,7 @@ ParseTimestamptz(const char *str, int len, TimestampTz *result)
 		else if (UnknownZoneName(field, ftype, i))
 			return TS_INVALID;
 	}
-	if (DecodeDateTime(field, ftype, nf, &dtype, tm, &fsec, &tz) != 0)
+	if (pm_decode_datetime(field, ftype, nf, &dtype, tm, &fsec, &tz) != 0)
 		return TS_INVALID;
 	if (dtype == DTK_LATE || dtype == DTK_EARLY)
 		return TS_INFINITE;

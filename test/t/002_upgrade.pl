@@ -94,6 +94,7 @@ is($node->safe_psql('library_only', q{
 SELECT count(*) FROM pg_extension WHERE extname = 'platform_metrics_analytics'}), '0', 'and the layer is not installed');
 $node->safe_psql('library_only', 'DROP TABLE platform_metrics.teams; REVOKE CREATE ON SCHEMA platform_metrics FROM squatter; DROP ROLE squatter');
 
+$node->safe_psql('postgres', 'CREATE ROLE regress_bi');
 my $setup = q{
 SET search_path = public, platform_metrics;
 INSERT INTO teams SELECT 'team-' || i, 4 + i FROM generate_series(1, 6) i;
@@ -144,6 +145,12 @@ CREATE VIEW team_board AS SELECT wave, team, responses, suppressed FROM platform
 CREATE INDEX usage_events_by_kind ON platform_metrics.usage_events (kind, occurred_at);
 CREATE TABLE team_owner (team text PRIMARY KEY REFERENCES platform_metrics.teams, owner text);
 INSERT INTO team_owner SELECT team, 'owner of ' || team FROM platform_metrics.teams;
+-- privileges users changed on layer objects: a grant to their BI role, a
+-- column grant, a revoke of the reader's SELECT on one view
+GRANT SELECT ON platform_metrics.nps_by_team TO regress_bi;
+GRANT SELECT (team, headcount) ON platform_metrics.teams TO regress_bi;
+GRANT EXECUTE ON FUNCTION platform_metrics.ingest(jsonb) TO regress_bi;
+REVOKE SELECT ON platform_metrics.nps_trend FROM platform_metrics_reader;
 CREATE FUNCTION record_use(id text, t text) RETURNS bigint LANGUAGE sql VOLATILE
     RETURN (SELECT accepted FROM platform_metrics.ingest(jsonb_build_array(jsonb_build_object(
         'type', 'usage', 'event_id', id, 'team', t, 'capability', 'ci', 'occurred_at', '2026-05-01T00:00:00Z'))));
@@ -171,6 +178,22 @@ my $rows = join "\nUNION ALL ", map {
 	"SELECT '$_', count(*) || ' ' || md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM platform_metrics.$_ t"
 } qw(capabilities teams survey_responses usage_events onboarding feedback unplanned_work);
 $rows .= ";";
+
+# The privileges of the layer's objects, as they are and as pg_dump would
+# restore them.
+my $privileges = q{
+SELECT c.relname, c.relacl, (SELECT string_agg(a.attname || '=' || a.attacl::text, ' ' ORDER BY a.attnum)
+                               FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL)
+  FROM pg_class c WHERE c.relnamespace = 'platform_metrics'::regnamespace AND c.relkind IN ('r', 'v') ORDER BY 1;
+SELECT p.oid::regprocedure, p.proacl FROM pg_proc p
+ WHERE p.pronamespace = 'platform_metrics'::regnamespace AND p.proacl IS NOT NULL ORDER BY 1;
+};
+sub dumped_grants
+{
+	my ($db) = @_;
+	my ($out) = run_command([ 'pg_dump', '--schema-only', '-d', $node->connstr($db) ]);
+	return join "\n", sort grep { /^(GRANT|REVOKE) .*regress_bi|^REVOKE .* FROM platform_metrics_reader/ } split /\n/, $out;
+}
 
 my $index_plan = q{
 SET enable_seqscan = off;
@@ -204,6 +227,9 @@ SELECT string_agg(e.extname || ' ' || e.extversion || ' ' ||
   FROM pg_extension e WHERE e.extname LIKE 'platform_metrics%'}),
 		"platform_metrics $current 0",
 		"$from: ALTER EXTENSION platform_metrics UPDATE goes to $current and releases every table and view");
+	# (1.0 -> 1.1 adds pm_survey_comments: the reference is the state here)
+	my $privileges_before = $node->safe_psql($db, $privileges);
+	my $dumped_before = dumped_grants($db);
 	is($node->safe_psql($db, q{SELECT public.record_use('between', 'team-2')}),
 		'1', "$from: between the two steps, ingest() stores");
 	like($node->safe_psql($db, 'SELECT count(*) FROM platform_metrics.capability_quadrants'),
@@ -215,6 +241,20 @@ SELECT string_agg(e.extname || ' ' || e.extversion || ' ' ||
 		q{DELETE FROM platform_metrics.usage_events WHERE event_id IN ('before-update', 'between')});
 
 	is($node->safe_psql($db, $rows), $rows_before, "$from: every raw row is kept");
+	is($node->safe_psql($db, $privileges), $privileges_before,
+		"$from: the privileges users granted and revoked on the layer's objects are kept");
+	# (while released, pg_dump writes the objects' whole ACLs, so the revoke
+	# shows as a missing GRANT there; once adopted, as a REVOKE from the
+	# initial privileges)
+	like($dumped_before, qr/GRANT SELECT ON TABLE platform_metrics.nps_by_team TO regress_bi/,
+		"$from: between the steps, pg_dump writes the user's grants");
+	is(dumped_grants($db), join("\n",
+			'GRANT ALL ON FUNCTION platform_metrics.ingest(events jsonb, OUT accepted bigint, OUT duplicates bigint) TO regress_bi;',
+			'GRANT SELECT ON TABLE platform_metrics.nps_by_team TO regress_bi;',
+			'GRANT SELECT(headcount) ON TABLE platform_metrics.teams TO regress_bi;',
+			'GRANT SELECT(team) ON TABLE platform_metrics.teams TO regress_bi;',
+			'REVOKE SELECT ON TABLE platform_metrics.nps_trend FROM platform_metrics_reader;'),
+		"$from: after the move, pg_dump writes exactly the user's grants and revokes over the extension's own");
 	is($node->safe_psql($db, $snapshot), $before,
 		"$from: user views, columns, functions and the layer's views answer the same");
 	my @plans = $node->safe_psql($db, $index_plan) =~
@@ -230,13 +270,51 @@ SELECT (SELECT count(*) FROM capability_health WHERE quadrant = 'optional_poor')
          WHERE a.capability = 'cap-1' AND b.capability = 'cap-2'),
        record_use('after', 'team-3'), record_use('after', 'team-3');}),
 		't|t|100|1|0', "$from: new rows, stored values and ingest() work after the move");
-	# (the user's own index on a layer table is listed with the table: not ours)
-	$node->safe_psql($db, 'DROP INDEX platform_metrics.usage_events_by_kind');
+	# (the user's own index and privileges are listed with the objects: not ours)
+	$node->safe_psql($db, q{
+DROP INDEX platform_metrics.usage_events_by_kind;
+REVOKE ALL ON platform_metrics.nps_by_team, platform_metrics.teams FROM regress_bi;
+REVOKE ALL ON FUNCTION platform_metrics.ingest(jsonb) FROM regress_bi;
+GRANT SELECT ON platform_metrics.nps_trend TO platform_metrics_reader;});
 	same_lines($node->safe_psql($db, $members_sql), $fresh,
 		"$from: both extensions have exactly the objects and definitions of a fresh install");
 	like($node->psql($db, 'DROP EXTENSION platform_metrics') ? 'refused' : 'dropped', qr/refused/,
 		"$from: the library cannot be dropped from under the layer");
 }
+
+# A 1.1 database that was not updated first is told what to do.
+$node->safe_psql('postgres', 'CREATE DATABASE not_updated');
+$node->safe_psql('not_updated', "CREATE EXTENSION platform_metrics VERSION '1.1'");
+($ret, $out, $err) = $node->psql('not_updated', 'CREATE EXTENSION platform_metrics_analytics');
+like($err, qr/requires platform_metrics 1\.2 or later.*\n.*HINT:  Run ALTER EXTENSION platform_metrics UPDATE first/s,
+	'CREATE EXTENSION platform_metrics_analytics on a library not yet updated says to update it first');
+
+# Installing into a schema someone else can write to is refused: an
+# operator planted there would run as the superuser who installs.
+$node->safe_psql('postgres', 'CREATE DATABASE planted');
+$node->safe_psql('planted', q{
+CREATE ROLE regress_mallory;
+CREATE SCHEMA platform_metrics AUTHORIZATION regress_mallory;});
+($ret, $out, $err) = $node->psql('planted', 'CREATE EXTENSION platform_metrics_analytics CASCADE');
+like($err, qr/schema "platform_metrics" is not safe to install platform_metrics into.*the schema is owned by regress_mallory/s,
+	'a schema owned by another role is refused');
+$node->safe_psql('planted', q{
+ALTER SCHEMA platform_metrics OWNER TO CURRENT_USER;
+GRANT CREATE ON SCHEMA platform_metrics TO regress_mallory;});
+($ret, $out, $err) = $node->psql('planted', 'CREATE EXTENSION platform_metrics_analytics CASCADE');
+like($err, qr/CREATE on the schema is granted to regress_mallory/, 'a schema others may create in is refused');
+$node->safe_psql('planted', q{
+GRANT USAGE ON SCHEMA platform_metrics TO regress_mallory;
+SET ROLE regress_mallory;
+CREATE FUNCTION platform_metrics.eq(regclass, regclass) RETURNS boolean LANGUAGE sql AS 'SELECT true';
+CREATE OPERATOR platform_metrics.= (LEFTARG = regclass, RIGHTARG = regclass, FUNCTION = platform_metrics.eq);
+RESET ROLE;
+REVOKE CREATE ON SCHEMA platform_metrics FROM regress_mallory;});
+($ret, $out, $err) = $node->psql('planted', 'CREATE EXTENSION platform_metrics_analytics CASCADE');
+like($err, qr/operator platform_metrics\.=\(regclass,regclass\) is owned by regress_mallory/,
+	'an operator another role left in the schema is refused');
+is($node->safe_psql('planted', q{SELECT count(*) FROM pg_extension WHERE extname LIKE 'platform%'}), '0',
+	'and nothing is installed');
 
 $node->stop;
 done_testing();

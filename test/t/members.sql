@@ -41,7 +41,10 @@ SELECT e.extname || ' | ' || pg_catalog.pg_describe_object(d.classid, d.objid, 0
                (SELECT pg_catalog.concat_ws(' ', o.oprcode, o.oprcom::regoperator, o.oprnegate::regoperator, o.oprrest, o.oprjoin,
                                             o.oprcanhash, o.oprcanmerge)
                   FROM pg_catalog.pg_operator o WHERE o.oid = d.objid)
-           END, ''), '\s+', ' ', 'g') || ' | ' ||
+           END, ''), '\s+', ' ', 'g') ||
+       ' initprivs=' || coalesce((SELECT pg_catalog.string_agg(i.objsubid || ':' || i.privtype::text || ':' || i.initprivs::text, ' '
+                                                               ORDER BY i.objsubid)
+                                    FROM pg_catalog.pg_init_privs i WHERE i.classoid = d.classid AND i.objoid = d.objid), '') || ' | ' ||
        coalesce(pg_catalog.obj_description(d.objid, (SELECT relname FROM pg_catalog.pg_class WHERE oid = d.classid)), '')
   FROM pg_catalog.pg_depend d
   JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# test/package_smoke.sh DEB: installs the Debian package DEB (built by make
+# deb) with dpkg, starts a throwaway cluster of its PostgreSQL version as the
+# postgres OS user, runs CREATE EXTENSION platform_metrics_analytics CASCADE
+# and smoke queries as a login role that is neither root nor a superuser,
+# stops the cluster and removes the package, on every exit path.  Run as root
+# in a root file system with that PostgreSQL (test/matrix.sh).  Prints
+# "N passed, N failed".
+set -Eeuo pipefail
+cd "$(dirname "$0")/.."
+deb=$1
+major=$(dpkg-deb -f "$deb" Package | sed -n 's/^postgresql-\([0-9]*\)-platform-metrics$/\1/p')
+[ -n "$major" ] || { echo "package_smoke: $deb is not a postgresql-NN-platform-metrics package" >&2; exit 2; }
+PGBIN=/usr/lib/postgresql/$major/bin
+. test/lib.sh
+
+dir=$(mktemp -d /tmp/platform_metrics-package.XXXXXX)
+chmod 755 "$dir"
+chown postgres: "$dir"
+cleanup() {
+    [ -f "$dir/data/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+    dpkg -r "postgresql-$major-platform-metrics" >/dev/null 2>&1 || true
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+
+if dpkg -i "$deb" >"$dir/dpkg.log" 2>&1; then
+    ok "package $(basename "$deb") installs with dpkg"
+else
+    fail "package $(basename "$deb") installs with dpkg" "$(tail -n 3 "$dir/dpkg.log")"
+    summary
+    exit 1
+fi
+check "package holds both extensions and both modules" "4" \
+    "$(dpkg -L "postgresql-$major-platform-metrics" | grep -cE '/(platform_metrics|platform_metrics_analytics)(\.control|\.so)$')"
+
+as_pg "$PGBIN/initdb" -D "$dir/data" -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log"
+echo "unix_socket_directories = '$dir'" >>"$dir/data/postgresql.conf"
+echo "listen_addresses = ''" >>"$dir/data/postgresql.conf"
+as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "-p 55432" start >/dev/null
+export PGHOST=$dir PGPORT=55432 PGUSER=postgres
+
+psql -d postgres -c 'CREATE DATABASE smoke'
+check "CREATE EXTENSION platform_metrics_analytics CASCADE from the package" \
+    "platform_metrics 1.2,platform_metrics_analytics 1.2" \
+    "$(psql -At -d smoke -c 'CREATE EXTENSION platform_metrics_analytics CASCADE' \
+            -c "SELECT string_agg(extname || ' ' || extversion, ',' ORDER BY extname) FROM pg_extension WHERE extname LIKE 'platform%'")"
+psql -d smoke -c "CREATE ROLE smoke_analyst LOGIN IN ROLE platform_metrics_reader" \
+     -c "CREATE ROLE smoke_service LOGIN IN ROLE platform_metrics_writer" \
+     -c "INSERT INTO platform_metrics.teams VALUES ('t', 8)" \
+     -c "INSERT INTO platform_metrics.capabilities (capability) VALUES ('ci')"
+# the service writes through ingest(), the analyst reads a view and calls the library
+check "a writer login role ingests" "(6,0)" "$(psql -At -U smoke_service -d smoke -c "SELECT platform_metrics.ingest(
+    (SELECT jsonb_agg(jsonb_build_object('type', 'survey', 'response_id', 'r' || i, 'wave', '2026-Q1', 'team', 't',
+                                         'score', i + 4)) FROM generate_series(1, 6) i))")"
+# six answers 5..10: two detractors, two passives, two promoters, NPS 0
+check "a reader login role reads nps_by_survey" "6|0|2|2" \
+    "$(psql -At -U smoke_analyst -d smoke -c "SELECT responses, round(nps), promoters, detractors FROM platform_metrics.nps_by_survey")"
+check "a reader login role calls the library" "0|2" \
+    "$(psql -At -U smoke_analyst -d smoke -c "SELECT platform_metrics.nps(s), platform_metrics.responses(platform_metrics.nps_summary(s)) FROM (VALUES (10), (0)) v(s)")"
+summary
+[ "$failed" -eq 0 ]
