@@ -212,6 +212,15 @@ suite_unit() {
     suite_counted unit 'FAILED' make -s unit
 }
 
+# copy_tree DIR: a copy of the source tree without version control, test
+# output, build output or packages (git is not needed).
+copy_tree() {
+    mkdir -p "$1"
+    tar -C "$ROOT" --exclude=./.git --exclude=./results --exclude=./output_iso --exclude=./tmp_check \
+        --exclude=./log --exclude=./dist --exclude='./build-*' --exclude='*.o' --exclude='*.bc' \
+        --exclude='*.so' --exclude=./regression.diffs --exclude=./regression.out -cf - . | tar -C "$1" -xf -
+}
+
 # make installcheck against the throwaway cluster: the isolation specs
 # (test/specs), the pg_regress suites (sql/, expected/) and the TAP tests
 # (test/t, their own clusters), exactly as a packager runs it.  TAP tests run
@@ -220,9 +229,7 @@ suite_unit() {
 # ("test x ... ok") and its TAP lines from PostgreSQL 17 on ("ok 1 - x").
 suite_installcheck() {
     local copy=$TMP_CLUSTER/tree log=$TMP_CLUSTER/installcheck.log
-    mkdir -p "$copy"
-    tar -C "$ROOT" --exclude=./.git --exclude=./results --exclude=./output_iso --exclude=./tmp_check \
-        --exclude=./log -cf - . | tar -C "$copy" -xf -
+    copy_tree "$copy"
     is_root && chown -R postgres: "$copy"
     as_pg env PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="$PGUSER" \
         make -C "$copy" -s installcheck PG_CONFIG="$PG_CONFIG" >"$log" 2>&1 || true
@@ -396,9 +403,8 @@ cmd_deb() {
     DEB_WORK=$(mktemp -d /tmp/platform_metrics-deb.XXXXXX)
     trap 'rm -rf "$DEB_WORK"' EXIT
     local work=$DEB_WORK
-    mkdir -p "$work/platform-metrics" "$ROOT/dist"
-    (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard | xargs -0 -r tar -cf - --) |
-        tar -C "$work/platform-metrics" -xf -
+    mkdir -p "$ROOT/dist"
+    copy_tree "$work/platform-metrics"
     say "building Debian packages for PostgreSQL $(pg_buildext supported-versions "$work/platform-metrics" | tr '\n' ' ')"
     (cd "$work/platform-metrics" && pg_buildext updatecontrol >/dev/null &&
         dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1) || { tail -n 40 "$work/build.log"; die "dpkg-buildpackage failed"; }

@@ -4,15 +4,18 @@
 # of its own, built with mmdebstrap from the Debian mirror the host's apt
 # sources name (never added to the host's apt sources):
 #
-#   trixie  PostgreSQL 17
-#   forky   PostgreSQL 18  (its Release file may be expired on a snapshot mirror)
+#   bookworm  PostgreSQL 15  (the host's own version: the package test only)
+#   trixie    PostgreSQL 17
+#   forky     PostgreSQL 18  (its Release file may be expired on a snapshot mirror)
 #
 # Each run is chrooted inside `unshare --mount`, so /proc, /dev/pts and
 # /dev/shm are mounted in a mount namespace of its own and vanish with it, on
 # every exit path.  Prints "PostgreSQL NN: N passed, N failed" per version,
 # then the totals line.
 #
-#   PM_MATRIX="trixie:17 forky:18"        the suites and versions to run
+#   PM_MATRIX="bookworm:15:package trixie:17 forky:18"
+#                                         suite:version[:parts] to run, parts
+#                                         among package,test,cross (default all)
 #   PM_MATRIX_ROOTS=/var/cache/platform_metrics/roots
 #                                         where the root file systems are kept
 #                                         (built once, reused while complete)
@@ -20,7 +23,7 @@
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-MATRIX=${PM_MATRIX:-"trixie:17 forky:18"}
+MATRIX=${PM_MATRIX:-"bookworm:15:package trixie:17 forky:18"}
 ROOTS=${PM_MATRIX_ROOTS:-/var/cache/platform_metrics/roots}
 TARGET=${PM_MATRIX_TARGET:-test}
 export DEBIAN_FRONTEND=noninteractive
@@ -68,19 +71,22 @@ bash test/cross_version.sh make "$xv"
 # by the host's version restored and received.
 inner='set -u
 rc=0
-make -s deb || rc=1
-for deb in dist/postgresql-$PM_MAJOR-platform-metrics_*.deb; do
-    bash test/package_smoke.sh "$deb" || rc=1
-done
-make $PM_TARGET || rc=1
-bash test/cross_version.sh check /cross-version || rc=1
+case ",$PM_PARTS," in *,package,*)
+    rm -rf dist
+    make -s deb || rc=1
+    for deb in dist/postgresql-$PM_MAJOR-platform-metrics_*.deb; do
+        bash test/package_smoke.sh "$deb" || rc=1
+    done ;;
+esac
+case ",$PM_PARTS," in *,test,*) make $PM_TARGET || rc=1 ;; esac
+case ",$PM_PARTS," in *,cross,*) bash test/cross_version.sh check /cross-version || rc=1 ;; esac
 exit $rc'
 
 total_passed=0
 total_failed=0
 for entry in $MATRIX; do
-    suite=${entry%%:*}
-    major=${entry#*:}
+    IFS=: read -r suite major parts <<<"$entry"
+    parts=${parts:-package,test,cross}
     dir=$ROOTS/$suite
     start=$(date +%s)
     if [ ! -f "$dir/.platform-metrics-root-complete" ] || \
@@ -99,7 +105,7 @@ for entry in $MATRIX; do
     (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard | xargs -0 -r tar -cf - --) |
         tar -C "$dir/src" -xf -
     log=$dir.test.log
-    say "PostgreSQL $major ($suite): package, make $TARGET, cross-version checks in the root file system"
+    say "PostgreSQL $major ($suite): $parts in the root file system"
     rc=0
     unshare --mount --fork bash -c '
         set -e
@@ -108,9 +114,9 @@ for entry in $MATRIX; do
         mount -t devpts -o newinstance,ptmxmode=0666 devpts "$d/dev/pts"
         mount -t tmpfs -o mode=1777 tmpfs "$d/dev/shm"
         exec chroot "$d" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
-            CI=true PG_CONFIG="/usr/lib/postgresql/$1/bin/pg_config" PM_MAJOR="$1" PM_TARGET="$2" \
+            CI=true PG_CONFIG="/usr/lib/postgresql/$1/bin/pg_config" PM_MAJOR="$1" PM_TARGET="$2" PM_PARTS="$4" \
             bash -c "cd /src && $3"
-    ' matrix "$dir" "$major" "$TARGET" "$inner" </dev/null >"$log" 2>&1 || rc=$?
+    ' matrix "$dir" "$major" "$TARGET" "$inner" "$parts" </dev/null >"$log" 2>&1 || rc=$?
     # every part ends with "N passed, N failed": add them up
     passed=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | awk '{s += $1} END {print s + 0}')
     failed=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | awk '{s += $3} END {print s + 0}')
