@@ -49,3 +49,18 @@ SELECT what, v::text AS received FROM recv_into ORDER BY recv_n;
 DROP TABLE recv_cases, recv_into;
 
 DROP TABLE stored, from_text, from_binary;
+
+-- Soft input errors: every type's text input reports a bad value without
+-- throwing when asked (PostgreSQL 16 on: pg_input_is_valid(), COPY ... ON_ERROR).
+SELECT typ, value, pm_test.input_error(value, typ) AS result
+  FROM (VALUES ('platform_metrics.nps_summary'::regtype, 'promoters=1 passives=2 detractors=3'),
+               ('platform_metrics.nps_summary', 'promoters=1 passives=2'),
+               ('platform_metrics.nps_summary', 'promoters=99999999999999999999 passives=0 detractors=0'),
+               ('platform_metrics.mandate_quadrant', 'optional_good'),
+               ('platform_metrics.mandate_quadrant', 'sideways'),
+               ('platform_metrics.ttv_sketch', 'accuracy=0.01 count=1 zeros=1 min=0 max=0 sum=0 buckets='),
+               ('platform_metrics.ttv_sketch', 'accuracy=0.5 count=1 zeros=1 min=0 max=0 sum=0 buckets='),
+               ('platform_metrics.ttv_curve', '60:1:0'),
+               ('platform_metrics.ttv_curve', '60:-1:0'),
+               ('platform_metrics.cohort_matrix', 'period="P7D" time_zone="UTC" member_type=text {"a":1:1}'),
+               ('platform_metrics.cohort_matrix', 'period="P7D" time_zone="Nowhere/Atlantis" member_type=text {}')) v(typ, value);

@@ -57,6 +57,24 @@ LANGUAGE sql AS $$
                       FROM (SELECT (p + pa + d)::float8 AS n) x) y) w
 $$;
 
+-- input_error(value, type): 'valid', or 'SQLSTATE: message' of why the type's
+-- input function refuses the value.  From PostgreSQL 16 on through
+-- pg_input_is_valid() and pg_input_error_info(), which need the input function
+-- to report the error softly instead of throwing; on 15 through a caught error.
+CREATE FUNCTION pm_test.input_error(value text, typ regtype) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    r text;
+BEGIN
+    IF current_setting('server_version_num')::int >= 160000 THEN
+        EXECUTE 'SELECT CASE WHEN pg_input_is_valid($1, $2) THEN ''valid''
+                        ELSE (SELECT e.sql_error_code || '': '' || e.message FROM pg_input_error_info($1, $2) e) END'
+           INTO r USING value, typ::text;
+        RETURN r;
+    END IF;
+    r := pm_test.error_of(format('SELECT %L::%s', value, typ));
+    RETURN CASE WHEN r = 'no error' THEN 'valid' ELSE split_part(r, E'\n', 1) END;
+END $$;
+
 -- force_parallel(): make the planner choose a parallel plan with two workers
 -- and no leader participation, for the rest of the session (RESET ALL undoes it).
 CREATE FUNCTION pm_test.force_parallel() RETURNS void LANGUAGE sql AS $$

@@ -37,6 +37,7 @@
 #include "utils/tuplestore.h"
 #include "utils/uuid.h"
 
+#include "compat.h"
 #include "platform_metrics.h"
 #include "cohort_matrix.h"
 
@@ -1002,8 +1003,8 @@ AddParsedMember(CohortMatrix **mp, const char *keytext, int64 first, const char 
 	return true;
 }
 
-Datum
-cohort_matrix_in(PG_FUNCTION_ARGS)
+static Datum
+CohortMatrixParse(PG_FUNCTION_ARGS)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
 	char	   *p = str;
@@ -1076,6 +1077,12 @@ syntax:
 			 errmsg("invalid input syntax for type %s: \"%s\"", "cohort_matrix", str),
 			 errhint("The form is: period=\"P7D\" time_zone=\"UTC\" member_type=text {\"member\":first_period:activity,...}, members in increasing order, activity as 0s and 1s starting and ending with 1.")));
 	PG_RETURN_NULL();			/* keep compiler quiet */
+}
+
+Datum
+cohort_matrix_in(PG_FUNCTION_ARGS)
+{
+	return pm_soft_input(fcinfo, CohortMatrixParse);
 }
 
 /*

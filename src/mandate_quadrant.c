@@ -16,6 +16,7 @@
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
 
+#include "compat.h"
 #include "platform_metrics.h"
 #include "nps.h"
 #include "stats.h"
@@ -54,8 +55,8 @@ PG_FUNCTION_INFO_V1(mandate_quadrant_recommended_action);
  * Text input: one of the four names, case-insensitive (ASCII folding, so the
  * locale cannot change what matches) with '-' accepted for '_'.
  */
-Datum
-mandate_quadrant_in(PG_FUNCTION_ARGS)
+static Datum
+MandateQuadrantParse(PG_FUNCTION_ARGS)
 {
 	const char *str = PG_GETARG_CSTRING(0);
 	const char *start = str;
@@ -86,6 +87,12 @@ mandate_quadrant_in(PG_FUNCTION_ARGS)
 			 errmsg("invalid input syntax for type %s: \"%s\"", "mandate_quadrant", str),
 			 errhint("Valid values are mandatory_good, mandatory_poor, optional_good and optional_poor.")));
 	PG_RETURN_VOID();			/* keep compiler quiet */
+}
+
+Datum
+mandate_quadrant_in(PG_FUNCTION_ARGS)
+{
+	return pm_soft_input(fcinfo, MandateQuadrantParse);
 }
 
 Datum

@@ -22,6 +22,7 @@
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
 
+#include "compat.h"
 #include "platform_metrics.h"
 #include "nps.h"
 #include "stats.h"
@@ -96,8 +97,8 @@ NpsSummaryValidate(const int64 counts[3], int errcode_, int overflow_errcode,
  * case-insensitive, may come in any order and be separated by spaces and/or
  * commas; each must appear exactly once.
  */
-Datum
-nps_summary_in(PG_FUNCTION_ARGS)
+static Datum
+NpsSummaryParse(PG_FUNCTION_ARGS)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
 	char	   *p = str;
@@ -166,6 +167,12 @@ nps_summary_in(PG_FUNCTION_ARGS)
 	NpsSummaryValidate(counts, ERRCODE_INVALID_TEXT_REPRESENTATION,
 					   ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "input");
 	PG_RETURN_POINTER(NpsSummaryMake(counts[0], counts[1], counts[2]));
+}
+
+Datum
+nps_summary_in(PG_FUNCTION_ARGS)
+{
+	return pm_soft_input(fcinfo, NpsSummaryParse);
 }
 
 Datum

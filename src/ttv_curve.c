@@ -25,6 +25,7 @@
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
+#include "compat.h"
 #include "platform_metrics.h"
 #include "stats.h"
 #include "percentile.h"
@@ -146,8 +147,8 @@ ttv_curve_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(buf.data);
 }
 
-Datum
-ttv_curve_in(PG_FUNCTION_ARGS)
+static Datum
+TtvCurveParse(PG_FUNCTION_ARGS)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
 	char	   *p = str;
@@ -201,6 +202,12 @@ syntax:
 			 errmsg("invalid input syntax for type %s: \"%s\"", "ttv_curve", str),
 			 errhint("The form is a list of \"seconds:reached:censored\" separated by spaces.")));
 	PG_RETURN_NULL();			/* keep compiler quiet */
+}
+
+Datum
+ttv_curve_in(PG_FUNCTION_ARGS)
+{
+	return pm_soft_input(fcinfo, TtvCurveParse);
 }
 
 /* Binary form: version byte, int32 point count, then (t, reached, censored) as int64. */

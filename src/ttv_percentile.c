@@ -60,16 +60,13 @@ SwapIntervals(Interval *a, Interval *b)
 }
 
 /*
- * Quickselect: afterwards v[k] is the value of rank k, everything before it
- * is <= and everything after it >=.  Median-of-three pivots; ranges below a
- * few dozen elements are finished by the sort.
+ * Quickselect within v[lo..hi]: afterwards v[k] is the value of rank k there,
+ * everything before it is <= and everything after it >=.  Median-of-three
+ * pivots; ranges below a few dozen elements are finished by the sort.
  */
 static void
-SelectInterval(Interval *v, int64 n, int64 k)
+SelectInterval(Interval *v, int64 lo, int64 hi, int64 k)
 {
-	int64		lo = 0,
-				hi = n - 1;
-
 	while (hi - lo > 32)
 	{
 		int64		mid = lo + (hi - lo) / 2;
@@ -106,6 +103,75 @@ SelectInterval(Interval *v, int64 n, int64 k)
 			lo = j + 1;
 	}
 	pm_sort_intervals(v + lo, hi - lo + 1);
+}
+
+/*
+ * Multiple selection: afterwards every v[ranks[i]] holds the value of that
+ * rank (ranks ascending, distinct, within lo..hi).  Selecting the middle rank
+ * splits the range in two around it, each holding the ranks on its side:
+ * O(n log k) for k ranks instead of the sort's O(n log n).
+ */
+static void
+MultiSelectIntervals(Interval *v, int64 lo, int64 hi, const int64 *ranks, int nranks)
+{
+	while (nranks > 0 && lo < hi)
+	{
+		int			mid = nranks / 2;
+
+		SelectInterval(v, lo, hi, ranks[mid]);
+		MultiSelectIntervals(v, lo, ranks[mid] - 1, ranks, mid);
+		lo = ranks[mid] + 1;
+		ranks += mid + 1;
+		nranks -= mid + 1;
+	}
+}
+
+static int
+RankCmp(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * For the array form: bring the ranks every percentile of the array reads
+ * (two per p when it interpolates) into place, so that ExactPercentile finds
+ * them where a sort would have put them.
+ */
+static void
+SelectRanks(TtvValues *st)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			nelems;
+	int64	   *ranks;
+	int			n = 0,
+				distinct = 0;
+
+	deconstruct_array(st->pspec.arr, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+					  &elems, &nulls, &nelems);
+	ranks = (int64 *) palloc(sizeof(int64) * 2 * Max(nelems, 1));
+	for (int i = 0; i < nelems; i++)
+	{
+		int64		first,
+					second;
+		float8		fraction;
+
+		if (nulls[i])
+			continue;
+		pm_check_percentile(DatumGetFloat8(elems[i]));
+		pm_cont_position(DatumGetFloat8(elems[i]), st->n, &first, &second, &fraction);
+		ranks[n++] = first;
+		ranks[n++] = second;
+	}
+	qsort(ranks, n, sizeof(int64), RankCmp);
+	for (int i = 0; i < n; i++)
+		if (distinct == 0 || ranks[i] != ranks[distinct - 1])
+			ranks[distinct++] = ranks[i];
+	MultiSelectIntervals((Interval *) st->data, 0, st->n - 1, ranks, distinct);
+	pfree(ranks);
 }
 
 /* Transition: keep the interval; p and NULLs as percentile_cont treats them. */
@@ -159,7 +225,7 @@ ExactPercentile(float8 p, void *extra, bool *isnull)
 	else
 	{
 		/* a single percentile: select instead of sorting */
-		SelectInterval(v, st->n, first);
+		SelectInterval(v, 0, st->n - 1, first);
 		lo = &v[first];
 		hi = lo;
 		if (second > first)
@@ -198,7 +264,12 @@ ttv_exact_ffunc(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	if (st->pspec.is_array && !st->sorted)
 	{
-		pm_sort_intervals((Interval *) st->data, st->n);
+		/*
+		 * Every rank the percentiles read is put in place, as a sort would;
+		 * "sorted" then means that those ranks are where a sort puts them,
+		 * which is all ExactPercentile reads.
+		 */
+		SelectRanks(st);
 		st->sorted = true;
 	}
 	return pm_return_percentiles(fcinfo, &st->pspec, ExactPercentile, st);

@@ -349,8 +349,8 @@ ttv_sketch_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(buf.data);
 }
 
-Datum
-ttv_sketch_in(PG_FUNCTION_ARGS)
+static Datum
+TtvSketchParse(PG_FUNCTION_ARGS)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
 	static const char *const keys[] = {"accuracy", "count", "zeros", "min", "max", "sum", "buckets"};
@@ -474,6 +474,12 @@ syntax:
 			 errmsg("invalid input syntax for type %s: \"%s\"", "ttv_sketch", str),
 			 errhint("The form is \"accuracy=A count=N zeros=N min=S max=S sum=S buckets=I:N,...\", seconds exact to the microsecond.")));
 	PG_RETURN_NULL();			/* keep compiler quiet */
+}
+
+Datum
+ttv_sketch_in(PG_FUNCTION_ARGS)
+{
+	return pm_soft_input(fcinfo, TtvSketchParse);
 }
 
 /*
