@@ -399,7 +399,7 @@ cmd_test_long() {
 # with pg_buildext from a fresh copy of the tree, into dist/.
 # ---------------------------------------------------------------------------
 cmd_deb() {
-    ensure_packages debhelper postgresql-server-dev-all dpkg-dev gcc make libc6-dev
+    ensure_packages debhelper postgresql-server-dev-all dpkg-dev build-essential
     DEB_WORK=$(mktemp -d /tmp/platform_metrics-deb.XXXXXX)
     trap 'rm -rf "$DEB_WORK"' EXIT
     local work=$DEB_WORK

@@ -52,7 +52,7 @@ build_root() {
     # No cluster on 5432 inside: postgresql-common reads createcluster.d.
     mmdebstrap --variant=apt --quiet \
         --aptopt='Acquire::Check-Valid-Until "false"' \
-        --include="postgresql-$major,postgresql-server-dev-$major,postgresql-server-dev-all,gcc,make,libc6-dev,libipc-run-perl,perl,ca-certificates,debhelper,dpkg-dev" \
+        --include="postgresql-$major,postgresql-server-dev-$major,postgresql-server-dev-all,build-essential,gcc,make,libc6-dev,libipc-run-perl,perl,ca-certificates,debhelper,dpkg-dev" \
         --setup-hook='mkdir -p "$1/etc/postgresql-common/createcluster.d" && echo "create_main_cluster = false" > "$1/etc/postgresql-common/createcluster.d/no-main-cluster.conf"' \
         "$suite" "$dir" "deb $mirror $suite main" >"$dir.log" 2>&1 \
         || { tail -n 30 "$dir.log"; return 1; }
@@ -118,8 +118,8 @@ for entry in $MATRIX; do
             bash -c "cd /src && $3"
     ' matrix "$dir" "$major" "$TARGET" "$inner" "$parts" </dev/null >"$log" 2>&1 || rc=$?
     # every part ends with "N passed, N failed": add them up
-    passed=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | awk '{s += $1} END {print s + 0}')
-    failed=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | awk '{s += $3} END {print s + 0}')
+    passed=$(awk '/^[0-9]+ passed, [0-9]+ failed$/ {s += $1} END {print s + 0}' "$log")
+    failed=$(awk '/^[0-9]+ passed, [0-9]+ failed$/ {s += $3} END {print s + 0}' "$log")
     if [ "$rc" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
         grep -E '\.\.\. FAILED|^not ok|^== suite' "$log" || true
         tail -n 80 "$log"
