@@ -119,7 +119,7 @@ installcheck-isolation: submake
 	if [ -n "$$absent" ]; then $(PSQL_ADMIN) -c "DROP ROLE IF EXISTS $$absent" || rc=1; fi; \
 	exit $$rc
 
-.PHONY: test test-long test-matrix demo demo-stop bench deb dist unit installcheck-isolation install-analytics-module uninstall-analytics-module
+.PHONY: test test-long test-matrix demo demo-stop bench deb dist unit clang-check installcheck-isolation install-analytics-module uninstall-analytics-module
 
 test:
 	@bash test/harness.sh test
@@ -150,6 +150,16 @@ dist:
 	@mkdir -p dist
 	git archive --format=tar.gz --prefix=platform_metrics-$(EXTVERSION)/ -o dist/platform_metrics-$(EXTVERSION).tar.gz HEAD
 	@echo dist/platform_metrics-$(EXTVERSION).tar.gz
+
+# Every C file through clang as well, warnings as errors: the clang PGXS
+# compiles JIT bitcode with (or clang on PATH).  The -Wno flags silence what
+# a gcc-built server's headers and flags say to clang, not our code.
+CLANG_CHECK ?= $(or $(CLANG),clang)
+clang-check:
+	@for f in $(OBJS:.o=.c) $(ANALYTICS_OBJS:.o=.c); do \
+		$(CLANG_CHECK) -fsyntax-only -Wall -Wextra -Werror -Wno-unused-parameter -Wno-ignored-attributes \
+			-Wno-compound-token-split-by-macro -Wno-unknown-warning-option $(CPPFLAGS) $$f || exit 1; \
+	done; echo "clang-check: $(words $(OBJS) $(ANALYTICS_OBJS)) files"
 
 # Pure-C unit tests of the statistics kept apart from the fmgr glue.
 unit: test/unit/stats_test

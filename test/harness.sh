@@ -212,6 +212,17 @@ suite_unit() {
     suite_counted unit 'FAILED' make -s unit
 }
 
+# The C files through clang too, warnings as errors (one check).
+suite_clang() {
+    local log=$TMP_CLUSTER/clang.log
+    if make -s PG_CONFIG="$PG_CONFIG" clang-check >"$log" 2>&1; then
+        record clang 1 0
+    else
+        cat "$log"
+        record clang 0 1
+    fi
+}
+
 # copy_tree DIR: a copy of the source tree without version control, test
 # output, build output or packages (git is not needed).
 copy_tree() {
@@ -266,6 +277,7 @@ cmd_test() {
     build_install
     start_tmp_cluster ""
     suite_unit
+    suite_clang
     suite_installcheck
     echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed"
     [ "$TOTAL_FAILED" -eq 0 ]
