@@ -161,7 +161,7 @@ SelectRanks(TtvValues *st)
 
 		if (nulls[i])
 			continue;
-		pm_check_percentile(DatumGetFloat8(elems[i]));
+		/* (each p was checked when the aggregate took the array) */
 		pm_cont_position(DatumGetFloat8(elems[i]), st->n, &first, &second, &fraction);
 		ranks[n++] = first;
 		ranks[n++] = second;

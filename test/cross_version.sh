@@ -23,19 +23,8 @@ PG_CONFIG=${PG_CONFIG:-pg_config}
 PGBIN=$("$PG_CONFIG" --bindir)
 . test/lib.sh
 
-dir=$(mktemp -d /tmp/platform_metrics-xv.XXXXXX)
-chmod 755 "$dir"
-[ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
-cleanup() {
-    [ -f "$dir/data/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-as_pg "$PGBIN/initdb" -D "$dir/data" -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log"
-printf "unix_socket_directories = '%s'\nlisten_addresses = ''\nfsync = off\n" "$dir" >>"$dir/data/postgresql.conf"
-port=$((56000 + RANDOM % 900))
-as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "-p $port" start >/dev/null
-export PGHOST=$dir PGPORT=$port PGUSER=postgres
+trap quick_cluster_down EXIT
+quick_cluster_up platform_metrics-xv
 version=$(psql -At -d postgres -c 'SHOW server_version_num')
 
 stored_tables="stored stored_ttv stored_cohorts"
@@ -55,10 +44,10 @@ make)
 check)
     from=$(cat "$out/version")
     psql -d postgres -c 'CREATE DATABASE xv'
-    if "$PGBIN/pg_restore" --exit-on-error -d xv "$out/dump" >"$dir/restore.log" 2>&1; then
+    if "$PGBIN/pg_restore" --exit-on-error -d xv "$out/dump" >"$QUICK_DIR/restore.log" 2>&1; then
         ok "cross-version pg_restore of a $from dump into $version"
     else
-        fail "cross-version pg_restore of a $from dump into $version" "$(tail -n 3 "$dir/restore.log")"
+        fail "cross-version pg_restore of a $from dump into $version" "$(tail -n 3 "$QUICK_DIR/restore.log")"
     fi
     got=$(psql -At -d xv -f test/dump_check.sql)
     while IFS= read -r line; do
@@ -72,11 +61,11 @@ check)
     # values sent in binary by the old version, received by this one
     for t in $stored_tables; do
         psql -d xv -c "CREATE TABLE public.${t}_received (LIKE public.$t)" \
-             -c "\\copy public.${t}_received FROM '$out/$t.bin' (FORMAT binary)" >/dev/null 2>"$dir/recv.log" || true
+             -c "\\copy public.${t}_received FROM '$out/$t.bin' (FORMAT binary)" >/dev/null 2>"$QUICK_DIR/recv.log" || true
         same=$(psql -At -d xv -c "SELECT (SELECT count(*) FROM public.$t) > 0 AND NOT EXISTS (
                                      (SELECT x::text FROM public.$t x EXCEPT ALL SELECT y::text FROM public.${t}_received y)
                                      UNION ALL
-                                     (SELECT y::text FROM public.${t}_received y EXCEPT ALL SELECT x::text FROM public.$t x))" 2>>"$dir/recv.log" || true)
+                                     (SELECT y::text FROM public.${t}_received y EXCEPT ALL SELECT x::text FROM public.$t x))" 2>>"$QUICK_DIR/recv.log" || true)
         check "cross-version binary COPY of public.$t from $from received by $version" "t" "$same"
     done
     summary

@@ -102,20 +102,6 @@ build_install() {
 # ---------------------------------------------------------------------------
 # Clusters
 # ---------------------------------------------------------------------------
-port_free() {
-    local port=$1
-    [ -e "/tmp/.s.PGSQL.$port.lock" ] && return 1
-    ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null
-}
-
-free_port() {
-    local port
-    for port in $(seq $((55400 + RANDOM % 400)) 55999) $(seq 55400 55999); do
-        port_free "$port" && { echo "$port"; return 0; }
-    done
-    die "no free port between 55400 and 55999"
-}
-
 # cluster_start DIR LISTEN [EXTRA_CONF]: initdb in DIR/data, start on a free
 # port with its socket in DIR; sets PGHOST, PGPORT, PGUSER.
 cluster_start() {
@@ -221,15 +207,6 @@ suite_clang() {
         cat "$log"
         record clang 0 1
     fi
-}
-
-# copy_tree DIR: a copy of the source tree without version control, test
-# output, build output or packages (git is not needed).
-copy_tree() {
-    mkdir -p "$1"
-    tar -C "$ROOT" --exclude=./.git --exclude=./results --exclude=./output_iso --exclude=./tmp_check \
-        --exclude=./log --exclude=./dist --exclude='./build-*' --exclude='*.o' --exclude='*.bc' \
-        --exclude='*.so' --exclude=./regression.diffs --exclude=./regression.out -cf - . | tar -C "$1" -xf -
 }
 
 # make installcheck against the throwaway cluster: the isolation specs

@@ -27,6 +27,7 @@ MATRIX=${PM_MATRIX:-"bookworm:15:package trixie:17 forky:18"}
 ROOTS=${PM_MATRIX_ROOTS:-/var/cache/platform_metrics/roots}
 TARGET=${PM_MATRIX_TARGET:-test}
 export DEBIAN_FRONTEND=noninteractive
+. test/lib.sh
 
 say() { printf '== %s\n' "$*"; }
 die() { printf 'matrix: %s\n' "$*" >&2; exit 1; }
@@ -97,13 +98,10 @@ for entry in $MATRIX; do
             continue
         fi
     fi
-    # A fresh copy of the tree: tracked and new files, nothing ignored (no
-    # build output of the host's compiler).
+    # A fresh copy of the tree, without the host's build output.
     rm -rf "$dir/src" "$dir/cross-version"
     cp -a "$xv" "$dir/cross-version"
-    mkdir -p "$dir/src"
-    (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard | xargs -0 -r tar -cf - --) |
-        tar -C "$dir/src" -xf -
+    copy_tree "$dir/src"
     log=$dir.test.log
     say "PostgreSQL $major ($suite): $parts in the root file system"
     rc=0

@@ -14,31 +14,25 @@ major=$(dpkg-deb -f "$deb" Package | sed -n 's/^postgresql-\([0-9]*\)-platform-m
 PGBIN=/usr/lib/postgresql/$major/bin
 . test/lib.sh
 
-dir=$(mktemp -d /tmp/platform_metrics-package.XXXXXX)
-chmod 755 "$dir"
-chown postgres: "$dir"
 cleanup() {
-    [ -f "$dir/data/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+    quick_cluster_down
     dpkg -r "postgresql-$major-platform-metrics" >/dev/null 2>&1 || true
-    rm -rf "$dir"
+    rm -f "$dpkg_log"
 }
+dpkg_log=$(mktemp)
 trap cleanup EXIT
 
-if dpkg -i "$deb" >"$dir/dpkg.log" 2>&1; then
+if dpkg -i "$deb" >"$dpkg_log" 2>&1; then
     ok "package $(basename "$deb") installs with dpkg"
 else
-    fail "package $(basename "$deb") installs with dpkg" "$(tail -n 3 "$dir/dpkg.log")"
+    fail "package $(basename "$deb") installs with dpkg" "$(tail -n 3 "$dpkg_log")"
     summary
     exit 1
 fi
 check "package holds both extensions and both modules" "4" \
     "$(dpkg -L "postgresql-$major-platform-metrics" | grep -cE '/(platform_metrics|platform_metrics_analytics)(\.control|\.so)$')"
 
-as_pg "$PGBIN/initdb" -D "$dir/data" -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log"
-echo "unix_socket_directories = '$dir'" >>"$dir/data/postgresql.conf"
-echo "listen_addresses = ''" >>"$dir/data/postgresql.conf"
-as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "-p 55432" start >/dev/null
-export PGHOST=$dir PGPORT=55432 PGUSER=postgres
+quick_cluster_up platform_metrics-package
 
 psql -d postgres -c 'CREATE DATABASE smoke'
 check "CREATE EXTENSION platform_metrics_analytics CASCADE from the package" \
