@@ -34,7 +34,7 @@ ANALYTICS_SO = src/analytics/platform_metrics_analytics$(DLSUFFIX)
 LIBRARY_SQL = src/platform_metrics.sql src/nps.sql src/mandate_quadrant.sql \
 	src/percentile.sql src/ttv_percentile.sql src/ttv_curve.sql src/ttv_sketch.sql \
 	src/cohort_matrix.sql
-ANALYTICS_SQL = src/analytics/platform_metrics_analytics.sql src/analytics/tables.sql \
+ANALYTICS_SQL = src/analytics/platform_metrics_analytics.sql src/analytics/tables.sql src/analytics/waves.sql \
 	src/analytics/settings.sql src/analytics/roles.sql src/analytics/ingest.sql \
 	src/analytics/survey_views.sql src/analytics/usage_views.sql src/analytics/adopted_privileges.sql
 DATA_built = platform_metrics--$(EXTVERSION).sql platform_metrics_analytics--$(EXTVERSION).sql

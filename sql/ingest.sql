@@ -6,6 +6,7 @@ SET TimeZone = 'UTC';
 INSERT INTO teams (team, headcount) VALUES ('checkout', 8), ('search', 5);
 INSERT INTO capabilities (capability, mandatory, launched_at) VALUES
     ('ci', true, '2026-01-01'), ('templates', false, '2026-02-01');
+INSERT INTO survey_waves (wave, opened_at) VALUES ('2026-Q1', '2026-01-01'), ('2025-Q4', '2025-10-01');
 
 -- A mixed batch: every type once, one usage event twice in the same batch
 SELECT * FROM ingest('[
@@ -60,6 +61,22 @@ SELECT pm_test.error_of(format('SELECT * FROM platform_metrics.ingest(%L)', b)) 
 ]) b;
 SELECT count(*) AS usage_rows_after FROM usage_events;
 
+-- Survey answers need a registered wave, and an open one: the first bad event
+-- is named, and nothing of the batch is stored (r8 is not).  An answer already
+-- stored (r1, moved to the closed wave here) sent again is a duplicate, not an
+-- error: retries stay idempotent after a wave closes.
+UPDATE survey_waves SET closed_at = '2026-01-01' WHERE wave = '2025-Q4';
+SELECT pm_test.error_of(q) AS error FROM unnest(ARRAY[
+  $$SELECT * FROM platform_metrics.ingest('[{"type": "survey", "response_id": "r8", "wave": "2026-Q1", "team": "search", "score": 5},
+                                            {"type": "survey", "response_id": "r9", "wave": "ZZZZ", "team": "search", "score": 5}]')$$,
+  $$SELECT * FROM platform_metrics.ingest('[{"type": "survey", "response_id": "r8", "wave": "2026-Q1", "team": "search", "score": 5},
+                                            {"type": "survey", "response_id": "r9", "wave": "2025-Q4", "team": "search", "score": 5}]')$$
+]) q;
+UPDATE survey_responses SET wave = '2025-Q4' WHERE response_id = 'r1';
+SELECT * FROM ingest('[{"type": "survey", "response_id": "r1", "wave": "2025-Q4", "team": "checkout", "score": 9}]');
+UPDATE survey_responses SET wave = '2026-Q1' WHERE response_id = 'r1';
+SELECT count(*) AS survey_rows FROM survey_responses;
+
 -- Plain INSERT and COPY work, and constraints have names that say what is wrong
 INSERT INTO usage_events VALUES ('u3', 'search', 'ci', '2026-03-06');
 COPY usage_events (event_id, team, capability, occurred_at, kind) FROM stdin;
@@ -70,6 +87,7 @@ SELECT count(*) AS usage_rows FROM usage_events;
 SELECT pm_test.error_of(q) AS error FROM unnest(ARRAY[
   $$INSERT INTO platform_metrics.survey_responses (response_id, wave, team, score, submitted_at) VALUES ('r8', '2026-Q1', 'search', 12, '2026-03-06')$$,
   $$INSERT INTO platform_metrics.survey_responses (response_id, wave, team, score, submitted_at) VALUES ('r8', '2026-Q1', 'nobody', 5, '2026-03-06')$$,
+  $$INSERT INTO platform_metrics.survey_responses (response_id, wave, team, score, submitted_at) VALUES ('r8', 'ZZZZ', 'search', 5, '2026-03-06')$$,
   $$INSERT INTO platform_metrics.onboarding (subject, team, started_at, reached_at) VALUES ('cy', 'search', '2026-03-05', '2026-03-01')$$,
   $$INSERT INTO platform_metrics.usage_events VALUES ('u8', 'search', 'ci', '2026-03-06', 'maybe')$$,
   $$INSERT INTO platform_metrics.feedback (feedback_id, received_at, communicated_at) VALUES ('f8', '2026-03-05', '2026-03-01')$$,
@@ -96,4 +114,4 @@ RESET ROLE;
 DROP ROLE regress_pm_service, regress_pm_nobody;
 
 -- Leave the tables empty for the suites that follow
-TRUNCATE usage_events, survey_responses, onboarding, feedback, unplanned_work, capabilities, teams;
+TRUNCATE usage_events, survey_responses, survey_waves, onboarding, feedback, unplanned_work, capabilities, teams;

@@ -8,6 +8,7 @@ SET TimeZone = 'UTC';
 
 INSERT INTO teams (team, headcount) VALUES ('checkout', 8);
 INSERT INTO capabilities (capability) VALUES ('ci');
+INSERT INTO survey_waves (wave) VALUES ('2026-Q1');
 
 CREATE FUNCTION pm_test.rows_stored() RETURNS bigint LANGUAGE sql AS $$
     SELECT (SELECT count(*) FROM platform_metrics.usage_events) + (SELECT count(*) FROM platform_metrics.survey_responses)
@@ -130,4 +131,4 @@ SELECT left(event_id, 10) AS event_id, length(event_id), occurred_at FROM usage_
 
 -- Leave the tables empty for the suites that follow
 DROP FUNCTION pm_test.ingest_error(text), pm_test.rows_stored();
-TRUNCATE usage_events, survey_responses, onboarding, feedback, unplanned_work, capabilities, teams;
+TRUNCATE usage_events, survey_responses, survey_waves, onboarding, feedback, unplanned_work, capabilities, teams;

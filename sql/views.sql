@@ -11,6 +11,9 @@ INSERT INTO capabilities (capability, mandatory, launched_at) VALUES
     ('ci', true, now() - interval '100 days'),
     ('templates', false, now() - interval '21 days'),
     ('legacy', false, now() - interval '200 days');
+-- Two waves, registered open; the survey views show them once closed (below).
+INSERT INTO survey_waves (wave, opened_at) VALUES
+    ('2026-Q1', now() - interval '210 days'), ('2026-Q2', now() - interval '110 days');
 
 -- Platform question, wave 2026-Q1 (29 developers asked):
 --   a: 10 10 9 8 6 3   -> P3 Pa1 D2, NPS 100*(3-2)/6 = 16.67
@@ -40,11 +43,22 @@ SELECT 'cap-' || capability || '-' || i, '2026-Q1', 'a', capability, score, now(
                ('legacy', ARRAY[9, 9, 9])) v(capability, scores),
        LATERAL unnest(scores) WITH ORDINALITY AS u(score, i);
 
+-- Open waves: only survey_progress shows them, with counts alone (20 and 11
+-- platform answers; 20 capability answers are not counted there)
+SELECT wave, responses, round(response_rate::numeric, 4) AS response_rate, closed_at IS NULL AS open
+  FROM survey_progress ORDER BY wave;
+SELECT (SELECT count(*) FROM nps_by_survey) AS by_survey, (SELECT count(*) FROM nps_by_team) AS by_team,
+       (SELECT count(*) FROM nps_trend) AS trend, (SELECT count(*) FROM survey_comments) AS comments,
+       (SELECT count(*) FROM capability_quadrants WHERE NOT suppressed) AS quadrants_shown;
+UPDATE survey_waves SET closed_at = now() - interval '90 days';
+
 SELECT wave, responses, round(response_rate::numeric, 4) AS response_rate, promoters, passives, detractors,
        round(nps::numeric, 2) AS nps, round(ci_low::numeric, 1) AS ci_low, round(ci_high::numeric, 1) AS ci_high, suppressed
   FROM nps_by_survey ORDER BY wave;
 -- c is small; so that c cannot be recovered as wave minus the others, the
--- next-smallest team, b, is hidden too (hidden answers 2 + 5 >= 5); a and d show.
+-- next-smallest team, b, is hidden too: hidden answers 2 + 5 = 7 >= 5, with
+-- every category among them (b: P4 Pa1 D0, c: P1 D1); a and d show.  Hidden
+-- teams show no numbers, not even how many answered.
 SELECT wave, team, responses, round(response_rate::numeric, 2) AS response_rate, promoters, passives, detractors,
        round(nps::numeric, 2) AS nps, suppressed
   FROM nps_by_team ORDER BY wave, team;
@@ -55,9 +69,10 @@ SELECT wave, round(nps::numeric, 2) AS nps, round(previous_nps::numeric, 2) AS p
        abs(p_value - 0.017802386287917568) < 1e-12 AS p_value_checked
   FROM nps_trend ORDER BY wave;
 
--- Comments: with the threshold at 6, only teams with at least 6 respondents in the wave.
--- Team a answered 26 questions in Q1, but by 12 respondents at most (the ci question):
--- respondents, not answers, count.  Team c (2 respondents) never shows.
+-- Comments: with the threshold at 6, only comments whose own group (wave, team,
+-- capability, question) has at least 6 answers: the platform answers of a (6)
+-- and d (7), not b (5) nor c (2).  Team a's 12 answers about ci do not make
+-- its platform comments show: each group counts for itself.
 SET platform_metrics.min_comment_group_size = 6;
 SELECT wave, team, comment FROM survey_comments ORDER BY wave, team;
 RESET platform_metrics.min_comment_group_size;
@@ -122,10 +137,13 @@ SELECT team, capability, hours, events FROM unplanned_work_by_month;
 
 -- The reader: every view, nothing else, and no way around the thresholds
 CREATE ROLE regress_pm_analyst LOGIN IN ROLE platform_metrics_reader;
+-- (comment groups of 6 show from here on, so that some comments are visible)
+SET platform_metrics.min_comment_group_size = 6;
 SET ROLE regress_pm_analyst;
 SELECT (SELECT count(*) FROM platform_metrics.nps_by_survey) AS nps_by_survey,
        (SELECT count(*) FROM platform_metrics.nps_by_team) AS nps_by_team,
        (SELECT count(*) FROM platform_metrics.nps_trend) AS nps_trend,
+       (SELECT count(*) FROM platform_metrics.survey_progress) AS survey_progress,
        (SELECT count(*) FROM platform_metrics.survey_comments) AS survey_comments,
        (SELECT count(*) FROM platform_metrics.time_to_value) AS time_to_value,
        (SELECT count(*) FROM platform_metrics.capability_adoption) AS capability_adoption,
@@ -179,6 +197,7 @@ SELECT pg_temp.plan_of('comment from c') = pg_temp.plan_of('comment from d') AS 
 SELECT pg_temp.plan_of('comment from c') AS plan;
 DROP FUNCTION pg_temp.plan_of(text);
 RESET ROLE;
+RESET platform_metrics.min_comment_group_size;
 DROP ROLE regress_pm_analyst;
 
-TRUNCATE usage_events, survey_responses, onboarding, feedback, unplanned_work, capabilities, teams;
+TRUNCATE usage_events, survey_responses, survey_waves, onboarding, feedback, unplanned_work, capabilities, teams;

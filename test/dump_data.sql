@@ -6,10 +6,13 @@ SET search_path = public, platform_metrics;
 SELECT setseed(0.5);
 INSERT INTO teams SELECT 'team-' || i, 3 + i % 7, '2026-01-01' FROM generate_series(1, 12) i;
 INSERT INTO capabilities VALUES ('ci', true, '2026-01-01', 'CI'), ('templates', false, '2026-02-01', 'Templates');
+-- four waves, three of them closed (a restore loads their answers after them)
+INSERT INTO survey_waves (wave, opened_at) SELECT '2026-Q' || q, '2025-12-01'::timestamptz + q * interval '1 day' FROM generate_series(1, 4) q;
 INSERT INTO survey_responses
 SELECT 'r' || i, '2026-Q' || (1 + i % 4), 'team-' || (1 + i % 12), CASE WHEN i % 3 = 0 THEN 'ci' END, 'nps',
        (random() * 10)::int, CASE WHEN i % 5 = 0 THEN 'comment ' || i END, '2026-01-01'::timestamptz + i * interval '1 hour'
   FROM generate_series(1, 500) i;
+UPDATE survey_waves SET closed_at = '2026-03-01' WHERE wave <> '2026-Q4';
 INSERT INTO usage_events
 SELECT 'u' || i, 'team-' || (1 + i % 12), CASE WHEN i % 2 = 0 THEN 'ci' ELSE 'templates' END,
        '2026-01-01'::timestamptz + i * interval '37 minutes', (ARRAY['use', 'adopt', 'abandon'])[1 + i % 3]

@@ -22,6 +22,7 @@ DECLARE
     first_problem text;
     team_names text[];
     capability_names text[];
+    wave_names text[];
 BEGIN
     accepted := 0;
     duplicates := 0;
@@ -42,14 +43,23 @@ BEGIN
         RAISE EXCEPTION 'invalid event at index %', first_problem
             USING ERRCODE = '22023', HINT = 'Nothing of this batch was stored; correct the event and send the batch again.';
     END IF;
-    -- Unknown teams and capabilities: the distinct names are checked, and only
-    -- when one is missing is the first index that uses it looked up.
+    -- the waves answered (survey events are few beside usage events: one more
+    -- walk, only for batches that have them)
+    IF 'survey' = ANY (kinds) THEN
+        wave_names := ARRAY(SELECT DISTINCT a.doc ->> 'wave' FROM jsonb_array_elements(events) AS a(doc)
+                             WHERE a.doc ->> 'type' = 'survey');
+    END IF;
+    -- Unknown teams, capabilities and waves: the distinct names are checked, and
+    -- only when one is missing is the first index that uses it looked up.
     SELECT v.field, v.name INTO bad
       FROM (SELECT 'team' AS field, t AS name FROM unnest(team_names) AS t
              WHERE NOT EXISTS (SELECT FROM @extschema@.teams x WHERE x.team = t)
             UNION ALL
             SELECT 'capability', c FROM unnest(capability_names) AS c
-             WHERE NOT EXISTS (SELECT FROM @extschema@.capabilities x WHERE x.capability = c)) v
+             WHERE NOT EXISTS (SELECT FROM @extschema@.capabilities x WHERE x.capability = c)
+            UNION ALL
+            SELECT 'wave', w FROM unnest(wave_names) AS w
+             WHERE NOT EXISTS (SELECT FROM @extschema@.survey_waves x WHERE x.wave = w)) v
      LIMIT 1;
     IF FOUND THEN
         SELECT a.idx - 1 AS idx, format('unknown %s "%s"', bad.field, bad.name) AS problem INTO bad
@@ -57,7 +67,25 @@ BEGIN
          WHERE a.doc ->> bad.field = bad.name
          ORDER BY a.idx LIMIT 1;
         RAISE EXCEPTION 'invalid event at index %: %', bad.idx, bad.problem
-            USING ERRCODE = '23503', HINT = 'Register teams and capabilities first; nothing of this batch was stored.';
+            USING ERRCODE = '23503',
+                  HINT = 'Register teams, capabilities and survey waves first (platform_metrics_admin); nothing of this batch was stored.';
+    END IF;
+    -- A closed wave takes no new answers (an answer already stored is a
+    -- duplicate, as always).  The trigger on survey_responses enforces it
+    -- against a wave closed while this batch runs; this names the event.
+    IF EXISTS (SELECT FROM @extschema@.survey_waves x WHERE x.wave = ANY (wave_names) AND x.closed_at IS NOT NULL) THEN
+        SELECT a.idx - 1 AS idx, x.wave, x.closed_at INTO bad
+          FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx)
+          JOIN @extschema@.survey_waves x ON x.wave = a.doc ->> 'wave'
+         WHERE a.doc ->> 'type' = 'survey' AND x.closed_at IS NOT NULL
+           AND NOT EXISTS (SELECT FROM @extschema@.survey_responses r WHERE r.response_id = a.doc ->> 'response_id')
+         ORDER BY a.idx LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'invalid event at index %: survey wave "%" is closed', bad.idx, bad.wave
+                USING ERRCODE = '55000',
+                      DETAIL = format('It closed at %s; its figures are published and do not change.', bad.closed_at),
+                      HINT = 'Answers are taken while a wave is open; nothing of this batch was stored.';
+        END IF;
     END IF;
     -- Store, one INSERT per event type present: a re-sent id changes nothing and
     -- counts as a duplicate.  Rows go in key order, so two sessions storing

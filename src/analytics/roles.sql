@@ -1,4 +1,4 @@
--- roles.sql: the reader and writer roles and the writer's grants
+-- roles.sql: the writer, admin and reader roles and the writer's and admin's grants
 
 -- Roles: created when absent, NOLOGIN, to be granted to login roles.
 DO $$
@@ -9,11 +9,22 @@ BEGIN
     IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'platform_metrics_reader') THEN
         CREATE ROLE platform_metrics_reader NOLOGIN;
     END IF;
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'platform_metrics_admin') THEN
+        CREATE ROLE platform_metrics_admin NOLOGIN;
+    END IF;
 END
 $$;
--- The writer inserts raw rows (INSERT, COPY) and may complete onboarding rows;
--- it reads no survey rows and no views.
-GRANT INSERT ON @extschema@.capabilities, @extschema@.teams, @extschema@.survey_responses,
-    @extschema@.usage_events, @extschema@.onboarding, @extschema@.feedback, @extschema@.unplanned_work
+-- The writer inserts raw rows (INSERT, COPY) and completes onboarding and
+-- feedback rows (the completion columns only, reading just what its WHERE
+-- needs); it registers nothing, deletes nothing, reads no survey row and no view.
+GRANT INSERT ON @extschema@.survey_responses, @extschema@.usage_events, @extschema@.onboarding,
+    @extschema@.feedback, @extschema@.unplanned_work
     TO platform_metrics_writer;
-GRANT SELECT, UPDATE ON @extschema@.onboarding, @extschema@.feedback TO platform_metrics_writer;
+GRANT SELECT (subject, milestone, reached_at), UPDATE (reached_at) ON @extschema@.onboarding
+    TO platform_metrics_writer;
+GRANT SELECT (feedback_id, synthesized_at, theme, acted_at, communicated_at),
+    UPDATE (synthesized_at, theme, acted_at, communicated_at) ON @extschema@.feedback
+    TO platform_metrics_writer;
+-- The admin registers teams, capabilities and survey waves, and closes waves.
+GRANT SELECT, INSERT, UPDATE ON @extschema@.teams, @extschema@.capabilities, @extschema@.survey_waves
+    TO platform_metrics_admin;

@@ -1,30 +1,88 @@
 -- survey_views.sql: what readers see of the survey, above the anonymity thresholds
 
+-- One suppression mechanism for every survey view (since 1.3).  pm_survey_cells
+-- holds each publishable group of a closed wave's catalogued answers (until
+-- the question catalogue: the nps question), with its summary and whether it
+-- is hidden:
+--   the wave (capability NULL, team NULL): the platform question's total;
+--   each team in the wave (capability NULL): the platform question by team;
+--   each capability in the wave (team NULL): that capability's answers.
+-- A group with fewer than min_group_size() answers is hidden.  The teams of a
+-- wave partition its total, so the hidden teams' answers are known per
+-- category as "total minus shown teams": when a wave has a small team, the
+-- next-smallest teams are hidden too, until those hidden answers number at
+-- least min_group_size() with every category present (pm_hidden_answers_safe).
+-- Then no hidden team's category count is pinned to one value, even for
+-- someone who knows how many of each hidden team answered (README, Anonymity).
+-- If hiding every team is not enough, the wave's total is hidden as well.
+-- Capabilities have no published total, so nothing can be subtracted there.
+CREATE OR REPLACE FUNCTION @extschema@.pm_hidden_answers_safe(hidden @extschema@.nps_summary, k integer)
+    RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN hidden IS NOT NULL AND @extschema@.responses(hidden) >= k
+           AND @extschema@.promoters(hidden) > 0 AND @extschema@.passives(hidden) > 0
+           AND @extschema@.detractors(hidden) > 0;
+COMMENT ON FUNCTION @extschema@.pm_hidden_answers_safe(@extschema@.nps_summary, integer) IS
+    'Whether the hidden answers of a wave may be published as a remainder: at least k of them, and every category present';
+
+CREATE OR REPLACE VIEW @extschema@.pm_survey_cells WITH (security_barrier) AS
+WITH threshold AS (
+    SELECT @extschema@.min_group_size() AS k),
+answers AS (
+    SELECT r.wave, r.team, r.capability, r.score
+      FROM @extschema@.survey_responses r
+      JOIN @extschema@.survey_waves w ON w.wave = r.wave
+     WHERE w.closed_at IS NOT NULL AND r.question = 'nps'),
+totals AS (
+    SELECT a.wave, a.capability, @extschema@.nps_summary(a.score::integer) AS s, count(*) AS n
+      FROM answers a
+     GROUP BY a.wave, a.capability),
+by_team AS (
+    SELECT a.wave, a.team, @extschema@.nps_summary(a.score::integer) AS s, count(*) AS n
+      FROM answers a
+     WHERE a.capability IS NULL
+     GROUP BY a.wave, a.team),
+ordered AS (
+    -- small teams first, then the others from the smallest: hidden_before is
+    -- what hiding every team before this one would hide
+    SELECT b.wave, b.team, b.s, b.n, b.n < t.k AS small,
+           bool_or(b.n < t.k) OVER (PARTITION BY b.wave) AS wave_has_small,
+           @extschema@.rollup(b.s) OVER (PARTITION BY b.wave ORDER BY b.n < t.k DESC, b.n, b.team
+                                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS hidden_before
+      FROM by_team b CROSS JOIN threshold t),
+wave_flags AS (
+    SELECT DISTINCT o.wave, o.wave_has_small FROM ordered o)
+SELECT o.wave, NULL::text AS capability, o.team, o.s, o.n,
+       o.small OR (o.wave_has_small AND NOT @extschema@.pm_hidden_answers_safe(o.hidden_before, t.k)) AS hidden
+  FROM ordered o CROSS JOIN threshold t
+UNION ALL
+SELECT g.wave, g.capability, NULL::text, g.s, g.n,
+       g.n < t.k OR (g.capability IS NULL AND coalesce(f.wave_has_small, false)
+                     AND NOT @extschema@.pm_hidden_answers_safe(g.s, t.k))
+  FROM totals g CROSS JOIN threshold t
+       LEFT JOIN wave_flags f ON f.wave = g.wave AND g.capability IS NULL;
+COMMENT ON VIEW @extschema@.pm_survey_cells IS
+    'Internal: every publishable survey group of the closed waves, and whether it is hidden (the one suppression mechanism of the survey views)';
+
 -- Platform NPS per survey wave (the question about the platform as a whole).
 CREATE OR REPLACE VIEW @extschema@.nps_by_survey WITH (security_barrier) AS
-WITH waves AS (
-    SELECT r.wave, @extschema@.nps_summary(r.score::integer) AS s, count(*) AS n
-      FROM @extschema@.survey_responses r
-     WHERE r.capability IS NULL AND r.question = 'nps'
-     GROUP BY r.wave),
-asked AS (
+WITH asked AS (
     SELECT coalesce(sum(t.headcount), 0)::bigint AS population FROM @extschema@.teams t)
-SELECT w.wave,
-       w.n AS responses,
-       CASE WHEN NOT x.suppressed THEN w.n::double precision / nullif(a.population, 0) END AS response_rate,
-       CASE WHEN NOT x.suppressed THEN @extschema@.promoters(w.s) END AS promoters,
-       CASE WHEN NOT x.suppressed THEN @extschema@.passives(w.s) END AS passives,
-       CASE WHEN NOT x.suppressed THEN @extschema@.detractors(w.s) END AS detractors,
-       CASE WHEN NOT x.suppressed THEN @extschema@.nps(w.s) END AS nps,
-       CASE WHEN NOT x.suppressed THEN ci.low END AS ci_low,
-       CASE WHEN NOT x.suppressed THEN ci.high END AS ci_high,
-       x.suppressed
-  FROM waves w CROSS JOIN asked a
-       CROSS JOIN LATERAL (SELECT w.n < @extschema@.min_group_size() AS suppressed) x
-       CROSS JOIN LATERAL @extschema@.nps_ci(w.s, 0.95, greatest(a.population, w.n)) ci;
-COMMENT ON VIEW @extschema@.nps_by_survey IS 'Platform NPS per survey wave with its 95% interval; small waves suppressed';
-COMMENT ON COLUMN @extschema@.nps_by_survey.wave IS 'Survey wave';
-COMMENT ON COLUMN @extschema@.nps_by_survey.responses IS 'Number of answers to the platform NPS question';
+SELECT c.wave,
+       CASE WHEN NOT c.hidden THEN c.n END AS responses,
+       CASE WHEN NOT c.hidden THEN c.n::double precision / nullif(a.population, 0) END AS response_rate,
+       CASE WHEN NOT c.hidden THEN @extschema@.promoters(c.s) END AS promoters,
+       CASE WHEN NOT c.hidden THEN @extschema@.passives(c.s) END AS passives,
+       CASE WHEN NOT c.hidden THEN @extschema@.detractors(c.s) END AS detractors,
+       CASE WHEN NOT c.hidden THEN @extschema@.nps(c.s) END AS nps,
+       CASE WHEN NOT c.hidden THEN ci.low END AS ci_low,
+       CASE WHEN NOT c.hidden THEN ci.high END AS ci_high,
+       c.hidden AS suppressed
+  FROM @extschema@.pm_survey_cells c CROSS JOIN asked a
+       CROSS JOIN LATERAL @extschema@.nps_ci(c.s, 0.95, greatest(a.population, c.n)) ci
+ WHERE c.capability IS NULL AND c.team IS NULL;
+COMMENT ON VIEW @extschema@.nps_by_survey IS 'Platform NPS per closed survey wave with its 95% interval; suppressed waves show no numbers';
+COMMENT ON COLUMN @extschema@.nps_by_survey.wave IS 'Survey wave (closed)';
+COMMENT ON COLUMN @extschema@.nps_by_survey.responses IS 'Number of answers to the platform NPS question (NULL when suppressed)';
 COMMENT ON COLUMN @extschema@.nps_by_survey.response_rate IS 'Answers divided by the developers asked (sum of team headcounts)';
 COMMENT ON COLUMN @extschema@.nps_by_survey.promoters IS 'Answers 9-10';
 COMMENT ON COLUMN @extschema@.nps_by_survey.passives IS 'Answers 7-8';
@@ -32,47 +90,27 @@ COMMENT ON COLUMN @extschema@.nps_by_survey.detractors IS 'Answers 0-6';
 COMMENT ON COLUMN @extschema@.nps_by_survey.nps IS 'Net Promoter Score, -100 to 100';
 COMMENT ON COLUMN @extschema@.nps_by_survey.ci_low IS 'Lower end of the 95% adjusted-Wald interval (finite-population corrected)';
 COMMENT ON COLUMN @extschema@.nps_by_survey.ci_high IS 'Upper end of the 95% interval';
-COMMENT ON COLUMN @extschema@.nps_by_survey.suppressed IS 'True when fewer than platform_metrics.min_group_size answered: the numbers are hidden';
+COMMENT ON COLUMN @extschema@.nps_by_survey.suppressed IS 'True when the numbers are hidden: fewer than platform_metrics.min_group_size answered, or the hidden teams could be recovered from the total';
 
--- Platform NPS per team and wave, with complementary suppression.
+-- Platform NPS per team and wave, with complementary suppression (pm_survey_cells).
 CREATE OR REPLACE VIEW @extschema@.nps_by_team WITH (security_barrier) AS
-WITH groups AS (
-    SELECT r.wave, r.team, @extschema@.nps_summary(r.score::integer) AS s, count(*) AS n
-      FROM @extschema@.survey_responses r
-     WHERE r.capability IS NULL AND r.question = 'nps'
-     GROUP BY r.wave, r.team),
-marked AS (
-    SELECT g.*, g.n < @extschema@.min_group_size() AS small FROM groups g),
-ordered AS (
-    SELECT m.*,
-           coalesce(sum(m.n) FILTER (WHERE m.small) OVER (PARTITION BY m.wave), 0) AS small_total,
-           coalesce(sum(m.n) FILTER (WHERE NOT m.small)
-                    OVER (PARTITION BY m.wave ORDER BY m.small, m.n, m.team
-                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS larger_before
-      FROM marked m)
-SELECT o.wave, o.team,
-       o.n AS responses,
-       CASE WHEN NOT x.suppressed THEN o.n::double precision / t.headcount END AS response_rate,
-       CASE WHEN NOT x.suppressed THEN @extschema@.promoters(o.s) END AS promoters,
-       CASE WHEN NOT x.suppressed THEN @extschema@.passives(o.s) END AS passives,
-       CASE WHEN NOT x.suppressed THEN @extschema@.detractors(o.s) END AS detractors,
-       CASE WHEN NOT x.suppressed THEN @extschema@.nps(o.s) END AS nps,
-       CASE WHEN NOT x.suppressed THEN ci.low END AS ci_low,
-       CASE WHEN NOT x.suppressed THEN ci.high END AS ci_high,
-       x.suppressed
-  FROM ordered o JOIN @extschema@.teams t ON t.team = o.team
-       CROSS JOIN LATERAL (
-           -- small groups, and then the next-smallest ones until the hidden
-           -- answers of the wave reach the threshold (so nobody can subtract
-           -- the shown teams from the wave's total)
-           SELECT o.small
-                  OR (o.small_total > 0 AND o.small_total + o.larger_before < @extschema@.min_group_size())
-                  AS suppressed) x
-       CROSS JOIN LATERAL @extschema@.nps_ci(o.s, 0.95, greatest(t.headcount, o.n)::bigint) ci;
-COMMENT ON VIEW @extschema@.nps_by_team IS 'Platform NPS per team and wave; small teams suppressed, and the next-smallest too so that no group can be recovered by subtraction';
-COMMENT ON COLUMN @extschema@.nps_by_team.wave IS 'Survey wave';
+SELECT c.wave, c.team,
+       CASE WHEN NOT c.hidden THEN c.n END AS responses,
+       CASE WHEN NOT c.hidden THEN c.n::double precision / t.headcount END AS response_rate,
+       CASE WHEN NOT c.hidden THEN @extschema@.promoters(c.s) END AS promoters,
+       CASE WHEN NOT c.hidden THEN @extschema@.passives(c.s) END AS passives,
+       CASE WHEN NOT c.hidden THEN @extschema@.detractors(c.s) END AS detractors,
+       CASE WHEN NOT c.hidden THEN @extschema@.nps(c.s) END AS nps,
+       CASE WHEN NOT c.hidden THEN ci.low END AS ci_low,
+       CASE WHEN NOT c.hidden THEN ci.high END AS ci_high,
+       c.hidden AS suppressed
+  FROM @extschema@.pm_survey_cells c JOIN @extschema@.teams t ON t.team = c.team
+       CROSS JOIN LATERAL @extschema@.nps_ci(c.s, 0.95, greatest(t.headcount, c.n)::bigint) ci
+ WHERE c.capability IS NULL AND c.team IS NOT NULL;
+COMMENT ON VIEW @extschema@.nps_by_team IS 'Platform NPS per team and closed wave; small teams suppressed, and the next-smallest too, so that the hidden answers can be recovered neither by subtraction nor by being all alike';
+COMMENT ON COLUMN @extschema@.nps_by_team.wave IS 'Survey wave (closed)';
 COMMENT ON COLUMN @extschema@.nps_by_team.team IS 'Team';
-COMMENT ON COLUMN @extschema@.nps_by_team.responses IS 'Number of answers from the team';
+COMMENT ON COLUMN @extschema@.nps_by_team.responses IS 'Number of answers from the team (NULL when suppressed)';
 COMMENT ON COLUMN @extschema@.nps_by_team.response_rate IS 'Answers divided by the team''s headcount';
 COMMENT ON COLUMN @extschema@.nps_by_team.promoters IS 'Answers 9-10';
 COMMENT ON COLUMN @extschema@.nps_by_team.passives IS 'Answers 7-8';
@@ -84,15 +122,12 @@ COMMENT ON COLUMN @extschema@.nps_by_team.suppressed IS 'True when the numbers a
 
 -- Wave over wave: is the change real?
 CREATE OR REPLACE VIEW @extschema@.nps_trend WITH (security_barrier) AS
-WITH waves AS (
-    SELECT r.wave, @extschema@.nps_summary(r.score::integer) AS s, count(*) AS n
-      FROM @extschema@.survey_responses r
-     WHERE r.capability IS NULL AND r.question = 'nps'
-     GROUP BY r.wave),
-shown AS (
-    SELECT w.wave, CASE WHEN w.n >= @extschema@.min_group_size() THEN w.s END AS s FROM waves w),
+WITH shown AS (
+    SELECT c.wave, w.opened_at, CASE WHEN NOT c.hidden THEN c.s END AS s
+      FROM @extschema@.pm_survey_cells c JOIN @extschema@.survey_waves w ON w.wave = c.wave
+     WHERE c.capability IS NULL AND c.team IS NULL),
 paired AS (
-    SELECT sh.wave, sh.s, lag(sh.s) OVER (ORDER BY sh.wave) AS prev FROM shown sh)
+    SELECT sh.wave, sh.s, lag(sh.s) OVER (ORDER BY sh.opened_at, sh.wave) AS prev FROM shown sh)
 SELECT p.wave,
        @extschema@.nps(p.s) AS nps,
        @extschema@.nps(p.prev) AS previous_nps,
@@ -100,13 +135,33 @@ SELECT p.wave,
        @extschema@.nps_test(p.prev, p.s) AS p_value,
        @extschema@.nps_test(p.prev, p.s) < 0.05 AS significant
   FROM paired p;
-COMMENT ON VIEW @extschema@.nps_trend IS 'Platform NPS wave over wave, with the p-value of the change';
-COMMENT ON COLUMN @extschema@.nps_trend.wave IS 'Survey wave';
+COMMENT ON VIEW @extschema@.nps_trend IS 'Platform NPS of each closed wave against the previously opened one, with the p-value of the change';
+COMMENT ON COLUMN @extschema@.nps_trend.wave IS 'Survey wave (closed)';
 COMMENT ON COLUMN @extschema@.nps_trend.nps IS 'NPS of the wave (NULL when suppressed)';
 COMMENT ON COLUMN @extschema@.nps_trend.previous_nps IS 'NPS of the previous wave';
 COMMENT ON COLUMN @extschema@.nps_trend.change IS 'Change in NPS points from the previous wave';
 COMMENT ON COLUMN @extschema@.nps_trend.p_value IS 'Two-sided p-value that the two waves'' NPS are equal (nps_test)';
 COMMENT ON COLUMN @extschema@.nps_trend.significant IS 'True when the change is significant at 5%';
+
+-- How the waves are going, live: wave-level counts only, no team, no score.
+CREATE OR REPLACE VIEW @extschema@.survey_progress WITH (security_barrier) AS
+WITH asked AS (
+    SELECT coalesce(sum(t.headcount), 0)::bigint AS population FROM @extschema@.teams t),
+counted AS (
+    SELECT r.wave, count(*) AS n
+      FROM @extschema@.survey_responses r
+     WHERE r.capability IS NULL AND r.question = 'nps'
+     GROUP BY r.wave)
+SELECT w.wave, w.opened_at, w.closed_at,
+       coalesce(c.n, 0) AS responses,
+       coalesce(c.n, 0)::double precision / nullif(a.population, 0) AS response_rate
+  FROM @extschema@.survey_waves w LEFT JOIN counted c ON c.wave = w.wave CROSS JOIN asked a;
+COMMENT ON VIEW @extschema@.survey_progress IS 'Every survey wave, open or closed, with its number of answers so far (wave level only)';
+COMMENT ON COLUMN @extschema@.survey_progress.wave IS 'Survey wave';
+COMMENT ON COLUMN @extschema@.survey_progress.opened_at IS 'When it opened';
+COMMENT ON COLUMN @extschema@.survey_progress.closed_at IS 'When it closed (NULL: still taking answers; the other survey views show it once closed)';
+COMMENT ON COLUMN @extschema@.survey_progress.responses IS 'Answers to the platform NPS question so far';
+COMMENT ON COLUMN @extschema@.survey_progress.response_rate IS 'Answers divided by the developers asked (sum of team headcounts)';
 
 -- survey_comments in 1.0 let a reader's leakproof conditions (comment >= 'x')
 -- run on the raw rows before the group-size check, so EXPLAIN ANALYZE (or the
@@ -119,67 +174,60 @@ CREATE OR REPLACE FUNCTION @extschema@.pm_survey_comments(OUT wave text, OUT tea
     LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE ROWS 1000
     SET search_path = pg_catalog, pg_temp
 AS $fn$
-    WITH large_enough AS MATERIALIZED (
-        -- A group's size is its number of respondents; answers carry no
-        -- respondent, but everyone answers a question at most once, so the most
-        -- answers any one question got is a lower bound of it.
-        SELECT q.wave, q.team
-          FROM (SELECT g.wave, g.team, count(*) AS n
-                  FROM @extschema@.survey_responses g
-                 GROUP BY g.wave, g.team, g.capability, g.question) q
-         GROUP BY q.wave, q.team
-        HAVING max(q.n) >= @extschema@.min_comment_group_size())
-    SELECT r.wave, r.team, r.capability, r.comment
-      FROM @extschema@.survey_responses r
-      JOIN large_enough l ON l.wave = r.wave AND l.team = r.team
-     WHERE r.comment IS NOT NULL AND r.comment <> ''
+    -- A comment is shown with its wave, team and capability, so its own group
+    -- (wave, team, capability, question) must be large enough; answers to
+    -- questions not in the catalogue (until it arrives: all but nps) count
+    -- for nothing, and open waves show nothing.
+    SELECT g.wave, g.team, g.capability, g.comment
+      FROM (SELECT r.wave, r.team, r.capability, r.comment,
+                   count(*) OVER (PARTITION BY r.wave, r.team, r.capability, r.question) AS n
+              FROM @extschema@.survey_responses r
+              JOIN @extschema@.survey_waves w ON w.wave = r.wave
+             WHERE w.closed_at IS NOT NULL AND r.question = 'nps') g
+     WHERE g.n >= @extschema@.min_comment_group_size() AND g.comment IS NOT NULL AND g.comment <> ''
 $fn$;
 COMMENT ON FUNCTION @extschema@.pm_survey_comments() IS
-    'survey_comments: the comments of groups with at least platform_metrics.min_comment_group_size respondents';
+    'survey_comments: the comments of closed waves whose own group (wave, team, capability, question) has at least platform_metrics.min_comment_group_size answers';
 REVOKE ALL ON FUNCTION @extschema@.pm_survey_comments() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION @extschema@.pm_survey_comments() TO platform_metrics_reader;
 
 CREATE OR REPLACE VIEW @extschema@.survey_comments WITH (security_barrier) AS
 SELECT c.wave, c.team, c.capability, c.comment FROM @extschema@.pm_survey_comments() c;
 COMMENT ON VIEW @extschema@.survey_comments IS
-    'Free-text comments of teams with at least platform_metrics.min_comment_group_size respondents in the wave';
+    'Free-text comments of closed waves, for groups (wave, team, capability, question) with at least platform_metrics.min_comment_group_size answers';
 
 COMMENT ON COLUMN @extschema@.survey_comments.wave IS 'Survey wave';
 COMMENT ON COLUMN @extschema@.survey_comments.team IS 'Team of the respondent';
 COMMENT ON COLUMN @extschema@.survey_comments.capability IS 'Capability the answer was about (NULL: the platform)';
 COMMENT ON COLUMN @extschema@.survey_comments.comment IS 'The comment';
 
--- The Mandate-Choice matrix, from each capability's answers in its latest wave.
+-- The Mandate-Choice matrix, from each capability's answers in its latest
+-- closed wave (the one opened last).
 CREATE OR REPLACE VIEW @extschema@.capability_quadrants WITH (security_barrier) AS
 WITH latest AS (
-    SELECT r.capability, max(r.wave) AS wave
-      FROM @extschema@.survey_responses r
-     WHERE r.capability IS NOT NULL AND r.question = 'nps'
-     GROUP BY r.capability),
-summaries AS (
-    SELECT r.capability, l.wave, @extschema@.nps_summary(r.score::integer) AS s, count(*) AS n
-      FROM @extschema@.survey_responses r JOIN latest l ON l.capability = r.capability AND l.wave = r.wave
-     WHERE r.question = 'nps'
-     GROUP BY r.capability, l.wave)
-SELECT c.capability, c.mandatory, s.wave,
-       coalesce(s.n, 0) AS responses,
-       CASE WHEN NOT x.suppressed THEN @extschema@.nps(s.s) END AS nps,
+    SELECT DISTINCT ON (c.capability) c.capability, c.wave, c.s, c.n, c.hidden
+      FROM @extschema@.pm_survey_cells c JOIN @extschema@.survey_waves w ON w.wave = c.wave
+     WHERE c.capability IS NOT NULL AND c.team IS NULL
+     ORDER BY c.capability, w.opened_at DESC, c.wave DESC)
+SELECT c.capability, c.mandatory, l.wave,
+       CASE WHEN NOT x.suppressed THEN l.n END AS responses,
+       CASE WHEN NOT x.suppressed THEN @extschema@.nps(l.s) END AS nps,
        CASE WHEN NOT x.suppressed THEN ci.low END AS ci_low,
        CASE WHEN NOT x.suppressed THEN ci.high END AS ci_high,
-       CASE WHEN NOT x.suppressed THEN @extschema@.mandate_quadrant(c.mandatory, s.s) END AS quadrant,
+       CASE WHEN NOT x.suppressed THEN @extschema@.mandate_quadrant(c.mandatory, l.s) END AS quadrant,
        CASE WHEN NOT x.suppressed
-            THEN coalesce(@extschema@.recommended_action(@extschema@.mandate_quadrant(c.mandatory, s.s)),
+            THEN coalesce(@extschema@.recommended_action(@extschema@.mandate_quadrant(c.mandatory, l.s)),
                           'insufficient evidence') END AS action,
        x.suppressed
   FROM @extschema@.capabilities c
-       LEFT JOIN summaries s ON s.capability = c.capability
-       CROSS JOIN LATERAL (SELECT coalesce(s.n, 0) < @extschema@.min_group_size() AS suppressed) x
-       LEFT JOIN LATERAL @extschema@.nps_ci(s.s) ci ON true;
+       LEFT JOIN latest l ON l.capability = c.capability
+       CROSS JOIN LATERAL (SELECT coalesce(l.hidden, true) AS suppressed) x
+       LEFT JOIN LATERAL @extschema@.nps_ci(l.s) ci ON true;
 COMMENT ON VIEW @extschema@.capability_quadrants IS 'Mandate-Choice quadrant of each capability from its latest survey wave, judged by the 95% NPS interval';
 COMMENT ON COLUMN @extschema@.capability_quadrants.capability IS 'Capability';
 COMMENT ON COLUMN @extschema@.capability_quadrants.mandatory IS 'Whether teams must use it';
-COMMENT ON COLUMN @extschema@.capability_quadrants.wave IS 'Latest wave with answers about it';
-COMMENT ON COLUMN @extschema@.capability_quadrants.responses IS 'Answers about it in that wave';
+COMMENT ON COLUMN @extschema@.capability_quadrants.wave IS 'Latest closed wave with answers about it';
+COMMENT ON COLUMN @extschema@.capability_quadrants.responses IS 'Answers about it in that wave (NULL when suppressed)';
 COMMENT ON COLUMN @extschema@.capability_quadrants.nps IS 'Its NPS in that wave';
 COMMENT ON COLUMN @extschema@.capability_quadrants.ci_low IS 'Lower end of the 95% interval';
 COMMENT ON COLUMN @extschema@.capability_quadrants.ci_high IS 'Upper end of the 95% interval';
@@ -189,5 +237,5 @@ COMMENT ON COLUMN @extschema@.capability_quadrants.suppressed IS 'True when too 
 
 -- The reader reads the views, nothing else.
 GRANT SELECT ON @extschema@.nps_by_survey, @extschema@.nps_by_team, @extschema@.nps_trend,
-    @extschema@.survey_comments, @extschema@.capability_quadrants
+    @extschema@.survey_progress, @extschema@.survey_comments, @extschema@.capability_quadrants
     TO platform_metrics_reader;

@@ -30,10 +30,27 @@ COMMENT ON COLUMN @extschema@.teams.team IS 'Name of the team (key)';
 COMMENT ON COLUMN @extschema@.teams.headcount IS 'Developers in the team, i.e. asked in a survey (response rate, finite-population correction)';
 COMMENT ON COLUMN @extschema@.teams.created_at IS 'When the team was registered';
 
+-- Survey waves (since 1.3): answers belong to a registered wave, and the survey
+-- views show a wave only once it is closed (waves.sql keeps closed waves closed).
+CREATE TABLE IF NOT EXISTS @extschema@.survey_waves (
+    wave        text PRIMARY KEY
+                CONSTRAINT survey_waves_wave_not_empty CHECK (wave <> ''),
+    opened_at   timestamptz NOT NULL DEFAULT now(),
+    closed_at   timestamptz,
+    description text NOT NULL DEFAULT '',
+    CONSTRAINT survey_waves_closed_after_opened CHECK (closed_at >= opened_at)
+);
+COMMENT ON TABLE @extschema@.survey_waves IS 'Survey waves: answers are taken while a wave is open, its figures shown once it is closed';
+COMMENT ON COLUMN @extschema@.survey_waves.wave IS 'Name of the wave, e.g. 2026-Q3 (key)';
+COMMENT ON COLUMN @extschema@.survey_waves.opened_at IS 'When it opened (waves are shown in this order)';
+COMMENT ON COLUMN @extschema@.survey_waves.closed_at IS 'When it closed; NULL while it takes answers. Once set, it does not change';
+COMMENT ON COLUMN @extschema@.survey_waves.description IS 'What the wave asked, in a sentence';
+
 CREATE TABLE IF NOT EXISTS @extschema@.survey_responses (
     response_id  text PRIMARY KEY,
     wave         text NOT NULL
-                 CONSTRAINT survey_responses_wave_not_empty CHECK (wave <> ''),
+                 CONSTRAINT survey_responses_wave_not_empty CHECK (wave <> '')
+                 CONSTRAINT survey_responses_unknown_wave REFERENCES @extschema@.survey_waves,
     team         text NOT NULL
                  CONSTRAINT survey_responses_unknown_team REFERENCES @extschema@.teams,
     capability   text
@@ -46,7 +63,7 @@ CREATE TABLE IF NOT EXISTS @extschema@.survey_responses (
 );
 COMMENT ON TABLE @extschema@.survey_responses IS 'Anonymous survey answers: no column identifies the respondent; readable only through the views';
 COMMENT ON COLUMN @extschema@.survey_responses.response_id IS 'Identifier sent by the survey tool (idempotency key), not linked to a person';
-COMMENT ON COLUMN @extschema@.survey_responses.wave IS 'Survey wave, e.g. 2026-Q3 (sorts in time order)';
+COMMENT ON COLUMN @extschema@.survey_responses.wave IS 'Survey wave (registered in survey_waves, open when the answer is stored)';
 COMMENT ON COLUMN @extschema@.survey_responses.team IS 'Team of the respondent';
 COMMENT ON COLUMN @extschema@.survey_responses.capability IS 'Capability asked about; NULL for the platform as a whole';
 COMMENT ON COLUMN @extschema@.survey_responses.question IS 'Question asked; nps for "how likely are you to recommend ..."';
@@ -140,6 +157,7 @@ CREATE INDEX IF NOT EXISTS unplanned_work_occurred_brin ON @extschema@.unplanned
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.capabilities', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.teams', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.survey_waves', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.survey_responses', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.usage_events', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.onboarding', '');

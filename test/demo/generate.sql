@@ -51,6 +51,12 @@ SELECT 'team-' || lpad(i::text, 4, '0'), 4 + (i * 7) % 9, now() - interval '3 ye
 
 -- Surveys: four quarterly waves, about 60% of developers answer the platform question.
 -- Wave labels are the calendar quarter each wave ran in.
+-- Each wave is registered when it opens and closed two weeks later (the survey
+-- views show closed waves only).
+INSERT INTO survey_waves (wave, opened_at, description)
+SELECT to_char(at, 'YYYY-"Q"Q'), at, 'Quarterly developer survey'
+  FROM (VALUES (now() - interval '11 months'), (now() - interval '8 months'),
+               (now() - interval '5 months'), (now() - interval '2 months')) w(at);
 INSERT INTO survey_responses (response_id, wave, team, capability, score, comment, submitted_at)
 SELECT 'w' || w.k || '-' || t.team || '-' || dev, to_char(w.at, 'YYYY-"Q"Q'), t.team, NULL,
        pg_temp.draw_score(w.p_prom, w.p_det),
@@ -76,6 +82,7 @@ SELECT r.response_id || '-' || c.capability, r.wave, r.team, c.capability,
             WHERE r.response_id IS NOT NULL          -- keeps the draw per respondent
             ORDER BY random() LIMIT :capability_questions) c
  WHERE r.response_id LIKE 'w4-%' AND r.capability IS NULL;
+UPDATE survey_waves SET closed_at = opened_at + interval '14 days';
 
 -- Onboarding: engineers start over the year; time to first deploy falls from about
 -- three weeks to about four days; some are still on their way, a few are stuck.

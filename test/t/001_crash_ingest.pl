@@ -63,6 +63,7 @@ INSERT INTO platform_metrics.teams (team, headcount)
 SELECT 'team-' || i, 10 + i FROM generate_series(0, 3) i;
 INSERT INTO platform_metrics.capabilities (capability, mandatory, launched_at)
 SELECT 'cap-' || i, i = 0, now() - interval '400 days' FROM generate_series(0, 2) i;
+INSERT INTO platform_metrics.survey_waves (wave) SELECT '2025-Q' || q FROM generate_series(1, 4) q;
 
 -- The events of one batch, deterministic, so that a batch can be re-sent.
 CREATE FUNCTION public.crash_ts(minutes integer) RETURNS text

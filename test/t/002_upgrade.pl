@@ -169,10 +169,37 @@ SELECT p90_hours('ci');
 SELECT * FROM team_board ORDER BY 1, 2;
 SELECT * FROM team_owner ORDER BY 1;
 SELECT * FROM time_to_value ORDER BY 1, 2;
-SELECT * FROM nps_by_survey ORDER BY 1;
 SELECT * FROM capability_adoption ORDER BY 1;
+};
+# The survey views: from 1.3 they show closed waves only, and an update
+# registers the waves already answered open, so they answer the same once
+# the wave is closed.
+my $survey_snapshot = qq{
+SET search_path = public, platform_metrics;
+SELECT * FROM team_board ORDER BY 1, 2;
+SELECT * FROM nps_by_survey ORDER BY 1;
 SELECT * FROM survey_comments ORDER BY 1, 2, 3, 4;
 };
+my $survey_empty = q{
+SELECT (SELECT count(*) FROM platform_metrics.nps_by_survey) + (SELECT count(*) FROM platform_metrics.nps_by_team)
+     + (SELECT count(*) FROM platform_metrics.survey_comments)
+     + (SELECT count(*) FROM platform_metrics.capability_quadrants WHERE NOT suppressed)
+     || ' ' || (SELECT string_agg(wave || ':' || (closed_at IS NULL), ',') FROM platform_metrics.survey_waves)};
+my $close_waves = q{UPDATE platform_metrics.survey_waves SET closed_at = now()};
+# 1.3's privileges of the writer and admin roles, whatever they were
+my $role_privileges = q{
+SELECT has_table_privilege('platform_metrics_writer', 'platform_metrics.teams', 'INSERT'),
+       has_table_privilege('platform_metrics_writer', 'platform_metrics.capabilities', 'INSERT'),
+       has_table_privilege('platform_metrics_writer', 'platform_metrics.onboarding', 'SELECT'),
+       has_column_privilege('platform_metrics_writer', 'platform_metrics.onboarding', 'team', 'UPDATE'),
+       has_column_privilege('platform_metrics_writer', 'platform_metrics.onboarding', 'reached_at', 'UPDATE'),
+       has_column_privilege('platform_metrics_writer', 'platform_metrics.feedback', 'theme', 'UPDATE'),
+       has_column_privilege('platform_metrics_writer', 'platform_metrics.feedback', 'received_at', 'UPDATE'),
+       has_table_privilege('platform_metrics_writer', 'platform_metrics.survey_waves', 'INSERT'),
+       has_table_privilege('platform_metrics_admin', 'platform_metrics.survey_waves', 'UPDATE'),
+       has_table_privilege('platform_metrics_admin', 'platform_metrics.teams', 'INSERT'),
+       has_table_privilege('platform_metrics_admin', 'platform_metrics.survey_responses', 'INSERT')};
+my $role_privileges_13 = 'f|f|f|f|t|t|f|f|t|t|f';
 # raw rows, table by table, as text (lossless)
 my $rows = join "\nUNION ALL ", map {
 	"SELECT '$_', count(*) || ' ' || md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM platform_metrics.$_ t"
@@ -180,13 +207,19 @@ my $rows = join "\nUNION ALL ", map {
 $rows .= ";";
 
 # The privileges of the layer's objects, as they are and as pg_dump would
-# restore them.
+# restore them: those of the objects that existed before, without the writer's
+# and admin's (1.3 sets theirs: $role_privileges).
 my $privileges = q{
-SELECT c.relname, c.relacl, (SELECT string_agg(a.attname || '=' || a.attacl::text, ' ' ORDER BY a.attnum)
-                               FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL)
-  FROM pg_class c WHERE c.relnamespace = 'platform_metrics'::regnamespace AND c.relkind IN ('r', 'v') ORDER BY 1;
+CREATE FUNCTION pg_temp.others(acl aclitem[]) RETURNS text LANGUAGE sql
+    RETURN (SELECT string_agg(i::text, ',' ORDER BY i::text) FROM unnest(acl) i
+             WHERE split_part(i::text, '=', 1) NOT IN ('platform_metrics_writer', 'platform_metrics_admin'));
+SELECT c.relname, pg_temp.others(c.relacl), (SELECT string_agg(a.attname || '=' || pg_temp.others(a.attacl), ' ' ORDER BY a.attnum)
+                               FROM pg_attribute a WHERE a.attrelid = c.oid AND pg_temp.others(a.attacl) IS NOT NULL)
+  FROM pg_class c WHERE c.relnamespace = 'platform_metrics'::regnamespace AND c.relkind IN ('r', 'v')
+   AND c.relname NOT IN ('survey_waves', 'pm_survey_cells', 'survey_progress') ORDER BY 1;
 SELECT p.oid::regprocedure, p.proacl FROM pg_proc p
- WHERE p.pronamespace = 'platform_metrics'::regnamespace AND p.proacl IS NOT NULL ORDER BY 1;
+ WHERE p.pronamespace = 'platform_metrics'::regnamespace AND p.proacl IS NOT NULL
+   AND p.proname NOT IN ('pm_survey_answers_open', 'pm_survey_waves_stay_closed') ORDER BY 1;
 };
 sub dumped_grants
 {
@@ -210,6 +243,7 @@ for my $from ('1.0', '1.1')
 	$node->safe_psql($db, "CREATE EXTENSION platform_metrics VERSION '$from'");
 	$node->safe_psql($db, $setup);
 	my $before = $node->safe_psql($db, $snapshot);
+	my $survey_before = $node->safe_psql($db, $survey_snapshot);
 	my $rows_before = $node->safe_psql($db, $rows);
 
 	# 1. Not updated yet, on the new shared libraries: still works.
@@ -257,6 +291,13 @@ SELECT string_agg(e.extname || ' ' || e.extversion || ' ' ||
 		"$from: after the move, pg_dump writes exactly the user's grants and revokes over the extension's own");
 	is($node->safe_psql($db, $snapshot), $before,
 		"$from: user views, columns, functions and the layer's views answer the same");
+	is($node->safe_psql($db, $role_privileges), $role_privileges_13,
+		"$from: the writer and admin roles have 1.3's privileges");
+	is($node->safe_psql($db, $survey_empty), '0 2026-Q1:t',
+		"$from: the waves answered are registered, open, and the survey views show nothing of them");
+	$node->safe_psql($db, $close_waves);
+	is($node->safe_psql($db, $survey_snapshot), $survey_before,
+		"$from: once the wave is closed, the survey views answer the same");
 	my @plans = $node->safe_psql($db, $index_plan) =~
 	  /(?:Index Scan using|Index Only Scan using|Bitmap Index Scan on) (capability_health_\w+|usage_events_by_kind)/g;
 	is("@plans", 'capability_health_quadrant capability_health_s usage_events_by_kind',
@@ -280,6 +321,55 @@ GRANT SELECT ON platform_metrics.nps_trend TO platform_metrics_reader;});
 		"$from: both extensions have exactly the objects and definitions of a fresh install");
 	like($node->psql($db, 'DROP EXTENSION platform_metrics') ? 'refused' : 'dropped', qr/refused/,
 		"$from: the library cannot be dropped from under the layer");
+}
+
+# From 1.2 (two extensions already): ALTER EXTENSION ... UPDATE of both.
+{
+	my $db = 'from_1_2';
+	$node->safe_psql('postgres', "CREATE DATABASE $db");
+	$node->safe_psql($db, q{CREATE EXTENSION platform_metrics VERSION '1.2';
+CREATE EXTENSION platform_metrics_analytics VERSION '1.2'});
+	$node->safe_psql($db, $setup);
+	my $before = $node->safe_psql($db, $snapshot);
+	my $survey_before = $node->safe_psql($db, $survey_snapshot);
+	my $rows_before = $node->safe_psql($db, $rows);
+	my $privileges_before = $node->safe_psql($db, $privileges);
+	is($node->safe_psql($db, q{SELECT public.record_use('before-update', 'team-1')}),
+		'1', "1.2: before the update, ingest() stores through the new modules");
+	$node->safe_psql($db, q{ALTER EXTENSION platform_metrics UPDATE;
+ALTER EXTENSION platform_metrics_analytics UPDATE;
+DELETE FROM platform_metrics.usage_events WHERE event_id = 'before-update'});
+	is($node->safe_psql($db, q{SELECT string_agg(extname || ' ' || extversion, ', ' ORDER BY extname) FROM pg_extension
+ WHERE extname LIKE 'platform_metrics%'}),
+		"platform_metrics $current, platform_metrics_analytics $current", "1.2: both extensions update to $current");
+	is($node->safe_psql($db, $rows), $rows_before, "1.2: every raw row is kept");
+	is($node->safe_psql($db, $privileges), $privileges_before,
+		"1.2: the privileges users granted and revoked on the layer's objects are kept");
+	is(dumped_grants($db), join("\n",
+			'GRANT ALL ON FUNCTION platform_metrics.ingest(events jsonb, OUT accepted bigint, OUT duplicates bigint) TO regress_bi;',
+			'GRANT SELECT ON TABLE platform_metrics.nps_by_team TO regress_bi;',
+			'GRANT SELECT(headcount) ON TABLE platform_metrics.teams TO regress_bi;',
+			'GRANT SELECT(team) ON TABLE platform_metrics.teams TO regress_bi;',
+			'REVOKE SELECT ON TABLE platform_metrics.nps_trend FROM platform_metrics_reader;'),
+		"1.2: after the update, pg_dump writes exactly the user's grants and revokes over the extension's own");
+	is($node->safe_psql($db, $role_privileges), $role_privileges_13,
+		"1.2: the writer and admin roles have 1.3's privileges");
+	is($node->safe_psql($db, $snapshot), $before,
+		"1.2: user views, columns, functions and the layer's views answer the same");
+	is($node->safe_psql($db, $survey_empty), '0 2026-Q1:t',
+		"1.2: the waves answered are registered, open, and the survey views show nothing of them");
+	$node->safe_psql($db, $close_waves);
+	is($node->safe_psql($db, $survey_snapshot), $survey_before,
+		"1.2: once the wave is closed, the survey views answer the same");
+	is($node->safe_psql($db, q{SELECT public.record_use('after', 'team-3'), public.record_use('after', 'team-3')}),
+		'1|0', "1.2: ingest() works after the update");
+	$node->safe_psql($db, q{
+DROP INDEX platform_metrics.usage_events_by_kind;
+REVOKE ALL ON platform_metrics.nps_by_team, platform_metrics.teams FROM regress_bi;
+REVOKE ALL ON FUNCTION platform_metrics.ingest(jsonb) FROM regress_bi;
+GRANT SELECT ON platform_metrics.nps_trend TO platform_metrics_reader;});
+	same_lines($node->safe_psql($db, $members_sql), $fresh,
+		"1.2: both extensions have exactly the objects and definitions of a fresh install");
 }
 
 # A 1.1 database that was not updated first is told what to do.
