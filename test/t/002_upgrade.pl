@@ -293,7 +293,7 @@ SELECT string_agg(e.extname || ' ' || e.extversion || ' ' ||
 		"$from: user views, columns, functions and the layer's views answer the same");
 	is($node->safe_psql($db, $role_privileges), $role_privileges_13,
 		"$from: the writer and admin roles have 1.3's privileges");
-	is($node->safe_psql($db, $survey_empty), '0 2026-Q1:t',
+	is($node->safe_psql($db, $survey_empty), '0 2026-Q1:true',
 		"$from: the waves answered are registered, open, and the survey views show nothing of them");
 	$node->safe_psql($db, $close_waves);
 	is($node->safe_psql($db, $survey_snapshot), $survey_before,
@@ -356,7 +356,7 @@ DELETE FROM platform_metrics.usage_events WHERE event_id = 'before-update'});
 		"1.2: the writer and admin roles have 1.3's privileges");
 	is($node->safe_psql($db, $snapshot), $before,
 		"1.2: user views, columns, functions and the layer's views answer the same");
-	is($node->safe_psql($db, $survey_empty), '0 2026-Q1:t',
+	is($node->safe_psql($db, $survey_empty), '0 2026-Q1:true',
 		"1.2: the waves answered are registered, open, and the survey views show nothing of them");
 	$node->safe_psql($db, $close_waves);
 	is($node->safe_psql($db, $survey_snapshot), $survey_before,
