@@ -166,7 +166,6 @@ SELECT capability, quadrant, recommended_action(quadrant), s, nps(s), round(extr
 SELECT capability FROM capability_health WHERE quadrant = 'mandatory_good' ORDER BY 1;
 SELECT capability FROM capability_health WHERE s = 'promoters=2 passives=1 detractors=1' ORDER BY 1;
 SELECT p90_hours('ci');
-SELECT * FROM team_board ORDER BY 1, 2;
 SELECT * FROM team_owner ORDER BY 1;
 SELECT * FROM time_to_value ORDER BY 1, 2;
 SELECT * FROM capability_adoption ORDER BY 1;
