@@ -12,12 +12,12 @@ SELECT (SELECT count(*) FROM usage_events) AS usage_events, (SELECT count(*) FRO
 
 -- every column of every row is computed: the rows are hashed as text
 SELECT v AS view, round(ms::numeric) AS median_ms, CASE WHEN ms < 1000 THEN 'yes' ELSE 'NO' END AS under_1s
-  FROM unnest(ARRAY['nps_by_survey', 'nps_by_team', 'nps_trend', 'survey_comments', 'time_to_value',
+  FROM unnest(ARRAY['nps_by_survey', 'nps_by_team', 'nps_trend', 'survey_progress', 'survey_comments', 'time_to_value',
                     'capability_adoption', 'capability_retention', 'churned_teams', 'post_launch_adoption',
                     'capability_quadrants', 'feedback_loop', 'unplanned_work_by_month']) WITH ORDINALITY AS u(v, i)
   JOIN unnest((SELECT time_queries(array_agg(format('SELECT md5(string_agg(x::text, %L)) FROM platform_metrics.%I x', '', v)
                                              ORDER BY i), 3)
-                 FROM unnest(ARRAY['nps_by_survey', 'nps_by_team', 'nps_trend', 'survey_comments', 'time_to_value',
+                 FROM unnest(ARRAY['nps_by_survey', 'nps_by_team', 'nps_trend', 'survey_progress', 'survey_comments', 'time_to_value',
                                    'capability_adoption', 'capability_retention', 'churned_teams', 'post_launch_adoption',
                                    'capability_quadrants', 'feedback_loop', 'unplanned_work_by_month']) WITH ORDINALITY AS w(v, i)))
        WITH ORDINALITY AS t(ms, j) ON j = i
