@@ -1,7 +1,7 @@
-# The upgrade path, from every older version to the current layout of two
-# extensions.
+# The upgrade path, from every older version to the current one.
 #
-# For each older version V (1.0, 1.1): install platform_metrics V, store raw
+# For each older version V (1.0, 1.1; 1.2 with the layer's extension and
+# ALTER EXTENSION ... UPDATE of both instead of steps 2 and 3): install platform_metrics V, store raw
 # rows and build user objects that depend on both the library and the layer
 # (a view using nps(), a table with columns of every stored type and indexes
 # on mandate_quadrant and nps_summary, a SQL function, a user view over a
@@ -235,11 +235,14 @@ EXPLAIN (COSTS OFF) SELECT capability FROM capability_health WHERE s = 'promoter
 EXPLAIN (COSTS OFF) SELECT count(*) FROM platform_metrics.usage_events WHERE kind = 'adopt';
 };
 
-for my $from ('1.0', '1.1')
+# From 1.0 and 1.1 (one extension), and from 1.2 (two extensions already:
+# ALTER EXTENSION ... UPDATE of both).
+for my $from ('1.0', '1.1', '1.2')
 {
 	(my $db = "from_$from") =~ s/\./_/g;
 	$node->safe_psql('postgres', "CREATE DATABASE $db");
 	$node->safe_psql($db, "CREATE EXTENSION platform_metrics VERSION '$from'");
+	$node->safe_psql($db, "CREATE EXTENSION platform_metrics_analytics VERSION '$from'") if $from eq '1.2';
 	$node->safe_psql($db, $setup);
 	my $before = $node->safe_psql($db, $snapshot);
 	my $survey_before = $node->safe_psql($db, $survey_snapshot);
@@ -251,36 +254,49 @@ for my $from ('1.0', '1.1')
 	like($node->safe_psql($db, 'SELECT count(*) FROM platform_metrics.nps_by_team'),
 		qr/^[1-9]\d*$/, "$from: before the update, the survey views answer");
 
-	# 2. The library update releases the layer; it keeps working.
-	$node->safe_psql($db, 'ALTER EXTENSION platform_metrics UPDATE');
-	is($node->safe_psql($db, q{
+	my ($privileges_before, $dumped_before);
+	if ($from eq '1.2')
+	{
+		$privileges_before = $node->safe_psql($db, $privileges);
+		$node->safe_psql($db, q{ALTER EXTENSION platform_metrics UPDATE;
+ALTER EXTENSION platform_metrics_analytics UPDATE;
+DELETE FROM platform_metrics.usage_events WHERE event_id = 'before-update'});
+		is($node->safe_psql($db, q{SELECT string_agg(extname || ' ' || extversion, ', ' ORDER BY extname)
+  FROM pg_extension WHERE extname LIKE 'platform_metrics%'}),
+			"platform_metrics $current, platform_metrics_analytics $current", "1.2: both extensions update to $current");
+	}
+	else
+	{
+		# 2. The library update releases the layer; it keeps working.
+		$node->safe_psql($db, 'ALTER EXTENSION platform_metrics UPDATE');
+		is($node->safe_psql($db, q{
 SELECT string_agg(e.extname || ' ' || e.extversion || ' ' ||
        (SELECT count(*) FROM pg_depend d WHERE d.refobjid = e.oid AND d.deptype = 'e'
            AND d.classid = 'pg_class'::regclass), ', ')
   FROM pg_extension e WHERE e.extname LIKE 'platform_metrics%'}),
-		"platform_metrics $current 0",
-		"$from: ALTER EXTENSION platform_metrics UPDATE goes to $current and releases every table and view");
-	# (1.0 -> 1.1 adds pm_survey_comments: the reference is the state here)
-	my $privileges_before = $node->safe_psql($db, $privileges);
-	my $dumped_before = dumped_grants($db);
-	is($node->safe_psql($db, q{SELECT public.record_use('between', 'team-2')}),
-		'1', "$from: between the two steps, ingest() stores");
-	like($node->safe_psql($db, 'SELECT count(*) FROM platform_metrics.capability_quadrants'),
-		qr/^\d+$/, "$from: between the two steps, the views answer");
+			"platform_metrics $current 0",
+			"$from: ALTER EXTENSION platform_metrics UPDATE goes to $current and releases every table and view");
+		# (1.0 -> 1.1 adds pm_survey_comments: the reference is the state here)
+		$privileges_before = $node->safe_psql($db, $privileges);
+		$dumped_before = dumped_grants($db);
+		is($node->safe_psql($db, q{SELECT public.record_use('between', 'team-2')}),
+			'1', "$from: between the two steps, ingest() stores");
+		like($node->safe_psql($db, 'SELECT count(*) FROM platform_metrics.capability_quadrants'),
+			qr/^\d+$/, "$from: between the two steps, the views answer");
 
-	# 3. The layer's extension adopts its objects.
-	$node->safe_psql($db, 'CREATE EXTENSION platform_metrics_analytics');
-	$node->safe_psql($db,
-		q{DELETE FROM platform_metrics.usage_events WHERE event_id IN ('before-update', 'between')});
-
+		# 3. The layer's extension adopts its objects.
+		$node->safe_psql($db, 'CREATE EXTENSION platform_metrics_analytics');
+		$node->safe_psql($db,
+			q{DELETE FROM platform_metrics.usage_events WHERE event_id IN ('before-update', 'between')});
+		# (while released, pg_dump writes the objects' whole ACLs, so the revoke
+		# shows as a missing GRANT there; once adopted, as a REVOKE from the
+		# initial privileges)
+		like($dumped_before, qr/GRANT SELECT ON TABLE platform_metrics.nps_by_team TO regress_bi/,
+			"$from: between the steps, pg_dump writes the user's grants");
+	}
 	is($node->safe_psql($db, $rows), $rows_before, "$from: every raw row is kept");
 	is($node->safe_psql($db, $privileges), $privileges_before,
 		"$from: the privileges users granted and revoked on the layer's objects are kept");
-	# (while released, pg_dump writes the objects' whole ACLs, so the revoke
-	# shows as a missing GRANT there; once adopted, as a REVOKE from the
-	# initial privileges)
-	like($dumped_before, qr/GRANT SELECT ON TABLE platform_metrics.nps_by_team TO regress_bi/,
-		"$from: between the steps, pg_dump writes the user's grants");
 	is(dumped_grants($db), join("\n",
 			'GRANT ALL ON FUNCTION platform_metrics.ingest(events jsonb, OUT accepted bigint, OUT duplicates bigint) TO regress_bi;',
 			'GRANT SELECT ON TABLE platform_metrics.nps_by_team TO regress_bi;',
@@ -320,55 +336,6 @@ GRANT SELECT ON platform_metrics.nps_trend TO platform_metrics_reader;});
 		"$from: both extensions have exactly the objects and definitions of a fresh install");
 	like($node->psql($db, 'DROP EXTENSION platform_metrics') ? 'refused' : 'dropped', qr/refused/,
 		"$from: the library cannot be dropped from under the layer");
-}
-
-# From 1.2 (two extensions already): ALTER EXTENSION ... UPDATE of both.
-{
-	my $db = 'from_1_2';
-	$node->safe_psql('postgres', "CREATE DATABASE $db");
-	$node->safe_psql($db, q{CREATE EXTENSION platform_metrics VERSION '1.2';
-CREATE EXTENSION platform_metrics_analytics VERSION '1.2'});
-	$node->safe_psql($db, $setup);
-	my $before = $node->safe_psql($db, $snapshot);
-	my $survey_before = $node->safe_psql($db, $survey_snapshot);
-	my $rows_before = $node->safe_psql($db, $rows);
-	my $privileges_before = $node->safe_psql($db, $privileges);
-	is($node->safe_psql($db, q{SELECT public.record_use('before-update', 'team-1')}),
-		'1', "1.2: before the update, ingest() stores through the new modules");
-	$node->safe_psql($db, q{ALTER EXTENSION platform_metrics UPDATE;
-ALTER EXTENSION platform_metrics_analytics UPDATE;
-DELETE FROM platform_metrics.usage_events WHERE event_id = 'before-update'});
-	is($node->safe_psql($db, q{SELECT string_agg(extname || ' ' || extversion, ', ' ORDER BY extname) FROM pg_extension
- WHERE extname LIKE 'platform_metrics%'}),
-		"platform_metrics $current, platform_metrics_analytics $current", "1.2: both extensions update to $current");
-	is($node->safe_psql($db, $rows), $rows_before, "1.2: every raw row is kept");
-	is($node->safe_psql($db, $privileges), $privileges_before,
-		"1.2: the privileges users granted and revoked on the layer's objects are kept");
-	is(dumped_grants($db), join("\n",
-			'GRANT ALL ON FUNCTION platform_metrics.ingest(events jsonb, OUT accepted bigint, OUT duplicates bigint) TO regress_bi;',
-			'GRANT SELECT ON TABLE platform_metrics.nps_by_team TO regress_bi;',
-			'GRANT SELECT(headcount) ON TABLE platform_metrics.teams TO regress_bi;',
-			'GRANT SELECT(team) ON TABLE platform_metrics.teams TO regress_bi;',
-			'REVOKE SELECT ON TABLE platform_metrics.nps_trend FROM platform_metrics_reader;'),
-		"1.2: after the update, pg_dump writes exactly the user's grants and revokes over the extension's own");
-	is($node->safe_psql($db, $role_privileges), $role_privileges_13,
-		"1.2: the writer and admin roles have 1.3's privileges");
-	is($node->safe_psql($db, $snapshot), $before,
-		"1.2: user views, columns, functions and the layer's views answer the same");
-	is($node->safe_psql($db, $survey_empty), '0 2026-Q1:true',
-		"1.2: the waves answered are registered, open, and the survey views show nothing of them");
-	$node->safe_psql($db, $close_waves);
-	is($node->safe_psql($db, $survey_snapshot), $survey_before,
-		"1.2: once the wave is closed, the survey views answer the same");
-	is($node->safe_psql($db, q{SELECT public.record_use('after', 'team-3'), public.record_use('after', 'team-3')}),
-		'1|0', "1.2: ingest() works after the update");
-	$node->safe_psql($db, q{
-DROP INDEX platform_metrics.usage_events_by_kind;
-REVOKE ALL ON platform_metrics.nps_by_team, platform_metrics.teams FROM regress_bi;
-REVOKE ALL ON FUNCTION platform_metrics.ingest(jsonb) FROM regress_bi;
-GRANT SELECT ON platform_metrics.nps_trend TO platform_metrics_reader;});
-	same_lines($node->safe_psql($db, $members_sql), $fresh,
-		"1.2: both extensions have exactly the objects and definitions of a fresh install");
 }
 
 # A 1.1 database that was not updated first is told what to do.
