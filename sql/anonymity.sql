@@ -266,7 +266,7 @@ SELECT * FROM pg_temp.pinned($$SELECT t.* FROM truth t JOIN seen_team s USING (w
                               SELECT t.* FROM truth t WHERE t.wave IN (SELECT wave FROM seen_total WHERE suppressed)$$);
 -- the 1.2 rule on the same waves pins some
 SELECT * FROM pg_temp.pinned($$
-    SELECT t.* FROM (SELECT t.*, bool_or(t.n < 5) OVER w AS any_small,
+    SELECT t.wave, t.team, t.n, t.p, t.pa, t.d FROM (SELECT t.*, bool_or(t.n < 5) OVER w AS any_small,
                             coalesce(sum(t.n) OVER (w ORDER BY t.n < 5 DESC, t.n, t.team ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
                        FROM truth t WINDOW w AS (PARTITION BY t.wave)) t
      WHERE NOT (t.n < 5 OR (t.any_small AND t.before < 5))
