@@ -24,7 +24,7 @@ SET SESSION AUTHORIZATION regress_pm_adm;
 INSERT INTO teams (team, headcount) VALUES
     ('big1', 20), ('big2', 20), ('mid', 12), ('small1', 12), ('small2', 4), ('d', 6);
 INSERT INTO capabilities (capability, mandatory, launched_at) VALUES
-    ('vault', false, '2025-01-01'), ('ci', true, '2025-01-01');
+    ('vault', false, '2025-01-01'), ('ci', true, '2025-01-01'), ('docs', false, '2025-01-01');
 INSERT INTO survey_waves (wave, opened_at) VALUES
     ('ZZ-old', '2025-01-01'), ('A-0', '2025-10-01'), ('A-1', '2026-01-01'), ('A-2', '2026-04-01');
 -- but reads no answers and no view, and writes no answer
@@ -58,7 +58,8 @@ SELECT * FROM ingest((SELECT jsonb_agg(jsonb_build_object('type', 'survey', 'res
 --   small1: 0 3 6; small2: 1 2 4    (D3 each)
 SELECT * FROM ingest((SELECT jsonb_agg(jsonb_build_object('type', 'survey', 'response_id', 'a1-' || t || '-' || i,
                                                           'wave', 'A-1', 'team', t, 'score', s,
-                                                          'comment', CASE WHEN i = 1 THEN 'platform comment from ' || t END))
+                                                          'comment', CASE WHEN i = 1 THEN 'platform comment from ' || t
+                                                                          WHEN t = 'big1' THEN 'big1 says ' || (i * 7) % 10 END))
                         FROM (VALUES ('big1', ARRAY[10, 10, 9, 9, 8, 7, 6, 5, 3, 1]), ('big2', ARRAY[10, 9, 9, 8, 7, 7, 4, 2, 0]),
                                      ('mid', ARRAY[10, 9, 8, 6, 5, 4, 2]), ('d', ARRAY[9, 8, 7, 6, 5, 3]),
                                      ('small1', ARRAY[0, 3, 6]), ('small2', ARRAY[1, 2, 4])) v(t, scores),
@@ -68,6 +69,10 @@ SELECT * FROM ingest((SELECT jsonb_agg(jsonb_build_object('type', 'survey', 'res
 -- answers to an invented question padding small2
 SELECT * FROM ingest(jsonb_build_array(jsonb_build_object('type', 'survey', 'response_id', 'a1-d-vault', 'wave', 'A-1',
     'team', 'd', 'capability', 'vault', 'score', 2, 'comment', 'only I use vault in team d')));
+-- (and, for the matrix: vault rated 5 more times in A-1, docs only twice)
+SELECT * FROM ingest((SELECT jsonb_agg(jsonb_build_object('type', 'survey', 'response_id', 'a1-' || c || '-' || i, 'wave', 'A-1',
+                                                          'team', 'big2', 'capability', c, 'score', 9))
+                        FROM (VALUES ('vault', 5), ('docs', 2)) v(c, k), generate_series(1, k) i));
 SELECT * FROM ingest((SELECT jsonb_agg(jsonb_build_object('type', 'survey', 'response_id', 'a1-small1-ci-' || i, 'wave', 'A-1',
                                                           'team', 'small1', 'capability', 'ci', 'score', 4 + i % 7))
                         FROM generate_series(1, 10) i));
@@ -87,7 +92,8 @@ RESET SESSION AUTHORIZATION;
 -- 1. Live differencing --------------------------------------------------------
 -- A reader polls every survey view while one more answer lands in the open
 -- wave (small2's fourth, a promoter): nothing of the views changes; only the
--- wave-level count in survey_progress moves.
+-- wave-level count in survey_progress moves.  (survey_progress shows no count
+-- under 5, nor that of A-0, whose total is suppressed.)
 SET SESSION AUTHORIZATION regress_pm_r;
 CREATE TEMP TABLE before_answer AS SELECT pm_test.survey_text() AS t;
 SELECT wave, responses, closed_at IS NULL AS open FROM survey_progress ORDER BY wave;
@@ -120,14 +126,26 @@ SELECT wave, responses, nps, suppressed FROM nps_by_survey ORDER BY wave;
 SELECT wave, nps, previous_nps, p_value FROM nps_trend ORDER BY wave;
 
 -- 3. Comments by their own group ------------------------------------------------
--- At the default threshold (10) only big1's platform comment shows (10
+-- At the default threshold (10) only big1's platform comments show (10
 -- answers): not d's vault comment (1), not small1's (3 platform answers,
 -- whatever its 10 ci answers), not the padding (an uncatalogued question),
--- nothing of the open wave.
-SELECT wave, team, capability, comment FROM survey_comments ORDER BY wave, team, comment;
+-- nothing of the open wave.  They come sorted, not in the order they arrived
+-- (which would tell whose is whose to someone who saw them answer).
+SELECT wave, team, capability, comment FROM survey_comments;
+RESET SESSION AUTHORIZATION;
+-- At a threshold of 6, d's 6 platform answers would qualify, but d is hidden
+-- in nps_by_team (complementary suppression): its comments stay hidden, or
+-- their number would tell that it has at least 6 answers.
+SET platform_metrics.min_comment_group_size = 6;
+SET SESSION AUTHORIZATION regress_pm_r;
+SELECT team, count(*) AS comments FROM survey_comments GROUP BY team ORDER BY team;
+RESET SESSION AUTHORIZATION;
+RESET platform_metrics.min_comment_group_size;
+SET SESSION AUTHORIZATION regress_pm_r;
 
 -- 4. The Mandate-Choice matrix reads the latest wave by opening, not by name:
--- ZZ-old's vault answers (8, opened first) are not the latest, A-1's (1) are.
+-- ZZ-old's vault answers (8, opened first) are not the latest, A-1's (6) are.
+-- docs, rated twice, names no wave.
 SELECT capability, wave, responses, nps, suppressed FROM capability_quadrants ORDER BY capability;
 
 -- 5. What the reader can see of the catalog: counts, never scores ---------------

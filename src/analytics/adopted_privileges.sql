@@ -5,20 +5,40 @@
 -- install, so pg_dump keeps exactly what users changed.  On the tables whose
 -- writer and admin privileges 1.3 narrowed or added (teams, capabilities,
 -- onboarding, feedback), those two roles get this version's privileges
--- instead of the old ones.
+-- instead of the old ones, the writer without any it had lost.
 DO $restore$
 DECLARE
     o jsonb;
     merged boolean;
     roles CONSTANT text[] := ARRAY['platform_metrics_writer', 'platform_metrics_admin'];
-    -- the saved items of other grantees, with the two roles' items now in force
+    -- The saved items of other grantees ($1), the admin's items now in force
+    -- ($2), and the writer's items now in force cut down to the privileges it
+    -- had before, on the table or the column ($1, and $4: the table's saved
+    -- items when $1 is a column's), so that a privilege revoked from it stays
+    -- revoked.
     merge CONSTANT text := $m$
-        SELECT pg_catalog.array_agg(i.item)
+        WITH allowed AS (
+            SELECT pg_catalog.string_agg(pg_catalog.regexp_replace(
+                       pg_catalog.split_part(pg_catalog.split_part(i::text, '=', 2), '/', 1), '[*]', '', 'g'), '') AS letters
+              FROM pg_catalog.unnest($1 OPERATOR(pg_catalog.||) $4) AS i
+             WHERE pg_catalog.split_part(i::text, '=', 1) OPERATOR(pg_catalog.=) 'platform_metrics_writer')
+        SELECT pg_catalog.array_agg(x.item)
           FROM (SELECT s.item FROM pg_catalog.unnest($1) AS s(item)
                  WHERE pg_catalog.split_part(s.item::text, '=', 1) OPERATOR(pg_catalog.<>) ALL ($3)
                 UNION ALL
                 SELECT c.item FROM pg_catalog.unnest($2) AS c(item)
-                 WHERE pg_catalog.split_part(c.item::text, '=', 1) OPERATOR(pg_catalog.=) ANY ($3)) i$m$;
+                 WHERE pg_catalog.split_part(c.item::text, '=', 1) OPERATOR(pg_catalog.=) 'platform_metrics_admin'
+                UNION ALL
+                SELECT ('platform_metrics_writer=' OPERATOR(pg_catalog.||) f.privs OPERATOR(pg_catalog.||) '/'
+                        OPERATOR(pg_catalog.||) pg_catalog.split_part(c.item::text, '/', 2))::aclitem
+                  FROM pg_catalog.unnest($2) AS c(item) CROSS JOIN allowed a
+                       CROSS JOIN LATERAL (
+                           SELECT pg_catalog.string_agg(m.m[1], '') AS privs
+                             FROM pg_catalog.regexp_matches(pg_catalog.split_part(pg_catalog.split_part(c.item::text, '=', 2), '/', 1),
+                                                            '[a-zA-Z][*]?', 'g') AS m(m)
+                            WHERE pg_catalog.strpos(coalesce(a.letters, ''), pg_catalog.left(m.m[1], 1)) OPERATOR(pg_catalog.>) 0) f
+                 WHERE pg_catalog.split_part(c.item::text, '=', 1) OPERATOR(pg_catalog.=) 'platform_metrics_writer'
+                   AND f.privs IS NOT NULL) x$m$;
     acl aclitem[];
     col record;
 BEGIN
@@ -36,7 +56,7 @@ BEGIN
         acl := (o ->> 'acl')::aclitem[];
         IF merged THEN
             EXECUTE merge INTO acl USING acl, (SELECT c.relacl FROM pg_catalog.pg_class c
-                                                WHERE c.oid OPERATOR(pg_catalog.=) (o ->> 'rel')::oid), roles;
+                                                WHERE c.oid OPERATOR(pg_catalog.=) (o ->> 'rel')::oid), roles, NULL::aclitem[];
         END IF;
         UPDATE pg_catalog.pg_class SET relacl = acl WHERE oid OPERATOR(pg_catalog.=) (o ->> 'rel')::oid;
         FOR col IN SELECT a.attnum, (o -> 'columns' ->> a.attnum::text)::aclitem[] AS saved, a.attacl
@@ -46,7 +66,7 @@ BEGIN
         LOOP
             acl := col.saved;
             IF merged THEN
-                EXECUTE merge INTO acl USING col.saved, col.attacl, roles;
+                EXECUTE merge INTO acl USING col.saved, col.attacl, roles, (o ->> 'acl')::aclitem[];
             END IF;
             UPDATE pg_catalog.pg_attribute SET attacl = acl
              WHERE attrelid OPERATOR(pg_catalog.=) (o ->> 'rel')::oid AND attnum OPERATOR(pg_catalog.=) col.attnum;

@@ -74,7 +74,7 @@ BEGIN
     -- duplicate, as always).  The trigger on survey_responses enforces it
     -- against a wave closed while this batch runs; this names the event.
     IF EXISTS (SELECT FROM @extschema@.survey_waves x WHERE x.wave = ANY (wave_names) AND x.closed_at IS NOT NULL) THEN
-        SELECT a.idx - 1 AS idx, x.wave, x.closed_at INTO bad
+        SELECT a.idx - 1 AS idx, x.wave INTO bad
           FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx)
           JOIN @extschema@.survey_waves x ON x.wave = a.doc ->> 'wave'
          WHERE a.doc ->> 'type' = 'survey' AND x.closed_at IS NOT NULL
@@ -83,7 +83,7 @@ BEGIN
         IF FOUND THEN
             RAISE EXCEPTION 'invalid event at index %: survey wave "%" is closed', bad.idx, bad.wave
                 USING ERRCODE = '55000',
-                      DETAIL = format('It closed at %s; its figures are published and do not change.', bad.closed_at),
+                      DETAIL = 'Its figures are published and do not change.',
                       HINT = 'Answers are taken while a wave is open; nothing of this batch was stored.';
         END IF;
     END IF;

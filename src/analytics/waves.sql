@@ -29,7 +29,7 @@ BEGIN
         IF w.closed_at IS NOT NULL THEN
             RAISE EXCEPTION 'survey wave "%" is closed', w.wave
                 USING ERRCODE = '55000',
-                      DETAIL = format('It closed at %s; its figures are published and do not change.', w.closed_at),
+                      DETAIL = 'Its figures are published and do not change.',
                       HINT = 'Answers are taken while a wave is open: register a new wave in survey_waves for further answers.';
         END IF;
     END LOOP;

@@ -56,7 +56,7 @@ BEGIN
         IF w.closed_at IS NOT NULL THEN
             RAISE EXCEPTION 'survey wave "%" is closed', w.wave
                 USING ERRCODE = '55000',
-                      DETAIL = format('It closed at %s; its figures are published and do not change.', w.closed_at),
+                      DETAIL = 'Its figures are published and do not change.',
                       HINT = 'Answers are taken while a wave is open: register a new wave in survey_waves for further answers.';
         END IF;
     END LOOP;
@@ -173,14 +173,34 @@ DECLARE
     o jsonb;
     merged boolean;
     roles CONSTANT text[] := ARRAY['platform_metrics_writer', 'platform_metrics_admin'];
-    -- the saved items of other grantees, with the two roles' items now in force
+    -- The saved items of other grantees ($1), the admin's items now in force
+    -- ($2), and the writer's items now in force cut down to the privileges it
+    -- had before, on the table or the column ($1, and $4: the table's saved
+    -- items when $1 is a column's), so that a privilege revoked from it stays
+    -- revoked.
     merge CONSTANT text := $m$
-        SELECT pg_catalog.array_agg(i.item)
+        WITH allowed AS (
+            SELECT pg_catalog.string_agg(pg_catalog.regexp_replace(
+                       pg_catalog.split_part(pg_catalog.split_part(i::text, '=', 2), '/', 1), '[*]', '', 'g'), '') AS letters
+              FROM pg_catalog.unnest($1 OPERATOR(pg_catalog.||) $4) AS i
+             WHERE pg_catalog.split_part(i::text, '=', 1) OPERATOR(pg_catalog.=) 'platform_metrics_writer')
+        SELECT pg_catalog.array_agg(x.item)
           FROM (SELECT s.item FROM pg_catalog.unnest($1) AS s(item)
                  WHERE pg_catalog.split_part(s.item::text, '=', 1) OPERATOR(pg_catalog.<>) ALL ($3)
                 UNION ALL
                 SELECT c.item FROM pg_catalog.unnest($2) AS c(item)
-                 WHERE pg_catalog.split_part(c.item::text, '=', 1) OPERATOR(pg_catalog.=) ANY ($3)) i$m$;
+                 WHERE pg_catalog.split_part(c.item::text, '=', 1) OPERATOR(pg_catalog.=) 'platform_metrics_admin'
+                UNION ALL
+                SELECT ('platform_metrics_writer=' OPERATOR(pg_catalog.||) f.privs OPERATOR(pg_catalog.||) '/'
+                        OPERATOR(pg_catalog.||) pg_catalog.split_part(c.item::text, '/', 2))::aclitem
+                  FROM pg_catalog.unnest($2) AS c(item) CROSS JOIN allowed a
+                       CROSS JOIN LATERAL (
+                           SELECT pg_catalog.string_agg(m.m[1], '') AS privs
+                             FROM pg_catalog.regexp_matches(pg_catalog.split_part(pg_catalog.split_part(c.item::text, '=', 2), '/', 1),
+                                                            '[a-zA-Z][*]?', 'g') AS m(m)
+                            WHERE pg_catalog.strpos(coalesce(a.letters, ''), pg_catalog.left(m.m[1], 1)) OPERATOR(pg_catalog.>) 0) f
+                 WHERE pg_catalog.split_part(c.item::text, '=', 1) OPERATOR(pg_catalog.=) 'platform_metrics_writer'
+                   AND f.privs IS NOT NULL) x$m$;
     acl aclitem[];
     col record;
 BEGIN
@@ -198,7 +218,7 @@ BEGIN
         acl := (o ->> 'acl')::aclitem[];
         IF merged THEN
             EXECUTE merge INTO acl USING acl, (SELECT c.relacl FROM pg_catalog.pg_class c
-                                                WHERE c.oid OPERATOR(pg_catalog.=) (o ->> 'rel')::oid), roles;
+                                                WHERE c.oid OPERATOR(pg_catalog.=) (o ->> 'rel')::oid), roles, NULL::aclitem[];
         END IF;
         UPDATE pg_catalog.pg_class SET relacl = acl WHERE oid OPERATOR(pg_catalog.=) (o ->> 'rel')::oid;
         FOR col IN SELECT a.attnum, (o -> 'columns' ->> a.attnum::text)::aclitem[] AS saved, a.attacl
@@ -208,7 +228,7 @@ BEGIN
         LOOP
             acl := col.saved;
             IF merged THEN
-                EXECUTE merge INTO acl USING col.saved, col.attacl, roles;
+                EXECUTE merge INTO acl USING col.saved, col.attacl, roles, (o ->> 'acl')::aclitem[];
             END IF;
             UPDATE pg_catalog.pg_attribute SET attacl = acl
              WHERE attrelid OPERATOR(pg_catalog.=) (o ->> 'rel')::oid AND attnum OPERATOR(pg_catalog.=) col.attnum;
@@ -294,7 +314,7 @@ BEGIN
     -- duplicate, as always).  The trigger on survey_responses enforces it
     -- against a wave closed while this batch runs; this names the event.
     IF EXISTS (SELECT FROM @extschema@.survey_waves x WHERE x.wave = ANY (wave_names) AND x.closed_at IS NOT NULL) THEN
-        SELECT a.idx - 1 AS idx, x.wave, x.closed_at INTO bad
+        SELECT a.idx - 1 AS idx, x.wave INTO bad
           FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx)
           JOIN @extschema@.survey_waves x ON x.wave = a.doc ->> 'wave'
          WHERE a.doc ->> 'type' = 'survey' AND x.closed_at IS NOT NULL
@@ -303,7 +323,7 @@ BEGIN
         IF FOUND THEN
             RAISE EXCEPTION 'invalid event at index %: survey wave "%" is closed', bad.idx, bad.wave
                 USING ERRCODE = '55000',
-                      DETAIL = format('It closed at %s; its figures are published and do not change.', bad.closed_at),
+                      DETAIL = 'Its figures are published and do not change.',
                       HINT = 'Answers are taken while a wave is open; nothing of this batch was stored.';
         END IF;
     END IF;
@@ -553,7 +573,9 @@ COMMENT ON COLUMN @extschema@.nps_trend.change IS 'Change in NPS points from the
 COMMENT ON COLUMN @extschema@.nps_trend.p_value IS 'Two-sided p-value that the two waves'' NPS are equal (nps_test)';
 COMMENT ON COLUMN @extschema@.nps_trend.significant IS 'True when the change is significant at 5%';
 
--- How the waves are going, live: wave-level counts only, no team, no score.
+-- How the waves are going, live: wave-level counts only, no team, no score,
+-- and no count under min_group_size() (nor of a closed wave whose total the
+-- other views hide).
 CREATE OR REPLACE VIEW @extschema@.survey_progress WITH (security_barrier) AS
 WITH asked AS (
     SELECT coalesce(sum(t.headcount), 0)::bigint AS population FROM @extschema@.teams t),
@@ -561,16 +583,22 @@ counted AS (
     SELECT r.wave, count(*) AS n
       FROM @extschema@.survey_responses r
      WHERE r.capability IS NULL AND r.question = 'nps'
-     GROUP BY r.wave)
-SELECT w.wave, w.opened_at, w.closed_at,
-       coalesce(c.n, 0) AS responses,
-       coalesce(c.n, 0)::double precision / nullif(a.population, 0) AS response_rate
-  FROM @extschema@.survey_waves w LEFT JOIN counted c ON c.wave = w.wave CROSS JOIN asked a;
+     GROUP BY r.wave),
+shown AS (
+    SELECT w.wave, w.opened_at, w.closed_at,
+           CASE WHEN coalesce(c.n, 0) >= @extschema@.min_group_size()
+                     AND NOT coalesce((SELECT x.hidden FROM @extschema@.pm_survey_cells x
+                                        WHERE x.wave = w.wave AND x.capability IS NULL AND x.team IS NULL), false)
+                THEN c.n END AS n
+      FROM @extschema@.survey_waves w LEFT JOIN counted c ON c.wave = w.wave)
+SELECT s.wave, s.opened_at, s.closed_at, s.n AS responses,
+       s.n::double precision / nullif(a.population, 0) AS response_rate
+  FROM shown s CROSS JOIN asked a;
 COMMENT ON VIEW @extschema@.survey_progress IS 'Every survey wave, open or closed, with its number of answers so far (wave level only)';
 COMMENT ON COLUMN @extschema@.survey_progress.wave IS 'Survey wave';
 COMMENT ON COLUMN @extschema@.survey_progress.opened_at IS 'When it opened';
 COMMENT ON COLUMN @extschema@.survey_progress.closed_at IS 'When it closed (NULL: still taking answers; the other survey views show it once closed)';
-COMMENT ON COLUMN @extschema@.survey_progress.responses IS 'Answers to the platform NPS question so far';
+COMMENT ON COLUMN @extschema@.survey_progress.responses IS 'Answers to the platform NPS question so far (NULL while under platform_metrics.min_group_size, or when the closed wave''s total is suppressed)';
 COMMENT ON COLUMN @extschema@.survey_progress.response_rate IS 'Answers divided by the developers asked (sum of team headcounts)';
 
 -- survey_comments in 1.0 let a reader's leakproof conditions (comment >= 'x')
@@ -587,7 +615,9 @@ AS $fn$
     -- A comment is shown with its wave, team and capability, so its own group
     -- (wave, team, capability, question) must be large enough; answers to
     -- questions not in the catalogue (until it arrives: all but nps) count
-    -- for nothing, and open waves show nothing.
+    -- for nothing, and open waves show nothing.  A team that nps_by_team hides
+    -- shows no platform comments (their number would tell its size).  Rows
+    -- come sorted, never in the order the answers arrived.
     SELECT g.wave, g.team, g.capability, g.comment
       FROM (SELECT r.wave, r.team, r.capability, r.comment,
                    count(*) OVER (PARTITION BY r.wave, r.team, r.capability, r.question) AS n
@@ -595,6 +625,10 @@ AS $fn$
               JOIN @extschema@.survey_waves w ON w.wave = r.wave
              WHERE w.closed_at IS NOT NULL AND r.question = 'nps') g
      WHERE g.n >= @extschema@.min_comment_group_size() AND g.comment IS NOT NULL AND g.comment <> ''
+       AND (g.capability IS NOT NULL
+            OR EXISTS (SELECT FROM @extschema@.pm_survey_cells c
+                        WHERE c.wave = g.wave AND c.team = g.team AND c.capability IS NULL AND NOT c.hidden))
+     ORDER BY g.wave, g.team, g.capability NULLS FIRST, g.comment
 $fn$;
 COMMENT ON FUNCTION @extschema@.pm_survey_comments() IS
     'survey_comments: the comments of closed waves whose own group (wave, team, capability, question) has at least platform_metrics.min_comment_group_size answers';
@@ -609,13 +643,14 @@ COMMENT ON COLUMN @extschema@.survey_comments.team IS 'Team of the respondent';
 COMMENT ON COLUMN @extschema@.survey_comments.capability IS 'Capability the answer was about (NULL: the platform)';
 COMMENT ON COLUMN @extschema@.survey_comments.comment IS 'The comment';
 
--- The Mandate-Choice matrix, from each capability's answers in its latest
--- closed wave (the one opened last).
+-- The Mandate-Choice matrix, from each capability's answers in the latest
+-- closed wave (the one opened last) where they are shown: a wave where too
+-- few rated it is passed over, not named.
 CREATE OR REPLACE VIEW @extschema@.capability_quadrants WITH (security_barrier) AS
 WITH latest AS (
     SELECT DISTINCT ON (c.capability) c.capability, c.wave, c.s, c.n, c.hidden
       FROM @extschema@.pm_survey_cells c JOIN @extschema@.survey_waves w ON w.wave = c.wave
-     WHERE c.capability IS NOT NULL AND c.team IS NULL
+     WHERE c.capability IS NOT NULL AND c.team IS NULL AND NOT c.hidden
      ORDER BY c.capability, w.opened_at DESC, c.wave DESC)
 SELECT c.capability, c.mandatory, l.wave,
        CASE WHEN NOT x.suppressed THEN l.n END AS responses,
@@ -634,7 +669,7 @@ SELECT c.capability, c.mandatory, l.wave,
 COMMENT ON VIEW @extschema@.capability_quadrants IS 'Mandate-Choice quadrant of each capability from its latest survey wave, judged by the 95% NPS interval';
 COMMENT ON COLUMN @extschema@.capability_quadrants.capability IS 'Capability';
 COMMENT ON COLUMN @extschema@.capability_quadrants.mandatory IS 'Whether teams must use it';
-COMMENT ON COLUMN @extschema@.capability_quadrants.wave IS 'Latest closed wave with answers about it';
+COMMENT ON COLUMN @extschema@.capability_quadrants.wave IS 'Latest closed wave with enough answers about it to show (NULL: none)';
 COMMENT ON COLUMN @extschema@.capability_quadrants.responses IS 'Answers about it in that wave (NULL when suppressed)';
 COMMENT ON COLUMN @extschema@.capability_quadrants.nps IS 'Its NPS in that wave';
 COMMENT ON COLUMN @extschema@.capability_quadrants.ci_low IS 'Lower end of the 95% interval';

@@ -151,6 +151,8 @@ GRANT SELECT ON platform_metrics.nps_by_team TO regress_bi;
 GRANT SELECT (team, headcount) ON platform_metrics.teams TO regress_bi;
 GRANT EXECUTE ON FUNCTION platform_metrics.ingest(jsonb) TO regress_bi;
 REVOKE SELECT ON platform_metrics.nps_trend FROM platform_metrics_reader;
+-- and a privilege revoked from the writer, which must stay revoked
+REVOKE UPDATE ON platform_metrics.feedback FROM platform_metrics_writer;
 CREATE FUNCTION record_use(id text, t text) RETURNS bigint LANGUAGE sql VOLATILE
     RETURN (SELECT accepted FROM platform_metrics.ingest(jsonb_build_array(jsonb_build_object(
         'type', 'usage', 'event_id', id, 'team', t, 'capability', 'ci', 'occurred_at', '2026-05-01T00:00:00Z'))));
@@ -198,7 +200,8 @@ SELECT has_table_privilege('platform_metrics_writer', 'platform_metrics.teams', 
        has_table_privilege('platform_metrics_admin', 'platform_metrics.survey_waves', 'UPDATE'),
        has_table_privilege('platform_metrics_admin', 'platform_metrics.teams', 'INSERT'),
        has_table_privilege('platform_metrics_admin', 'platform_metrics.survey_responses', 'INSERT')};
-my $role_privileges_13 = 'f|f|f|f|t|t|f|f|t|t|f';
+# (UPDATE of feedback's columns: revoked before the update, stays revoked)
+my $role_privileges_13 = 'f|f|f|f|t|f|f|f|t|t|f';
 # raw rows, table by table, as text (lossless)
 my $rows = join "\nUNION ALL ", map {
 	"SELECT '$_', count(*) || ' ' || md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM platform_metrics.$_ t"
@@ -331,7 +334,8 @@ SELECT (SELECT count(*) FROM capability_health WHERE quadrant = 'optional_poor')
 DROP INDEX platform_metrics.usage_events_by_kind;
 REVOKE ALL ON platform_metrics.nps_by_team, platform_metrics.teams FROM regress_bi;
 REVOKE ALL ON FUNCTION platform_metrics.ingest(jsonb) FROM regress_bi;
-GRANT SELECT ON platform_metrics.nps_trend TO platform_metrics_reader;});
+GRANT SELECT ON platform_metrics.nps_trend TO platform_metrics_reader;
+GRANT UPDATE (synthesized_at, theme, acted_at, communicated_at) ON platform_metrics.feedback TO platform_metrics_writer;});
 	same_lines($node->safe_psql($db, $members_sql), $fresh,
 		"$from: both extensions have exactly the objects and definitions of a fresh install");
 	like($node->psql($db, 'DROP EXTENSION platform_metrics') ? 'refused' : 'dropped', qr/refused/,
