@@ -108,9 +108,10 @@ SELECT wave, responses FROM survey_progress WHERE wave = 'A-2';
 RESET SESSION AUTHORIZATION;
 
 -- 2. Homogeneous remainders -----------------------------------------------------
--- A-1: small1 and small2 hide, and so does d, the next-smallest (6): the
--- hidden answers are then D6 + d's P1 Pa2 D3 = P1 Pa2 D9, 12 answers with
--- every category present; mid (7) and the big teams show.
+-- A-1: small1 and small2 hide (D6), then the next-smallest until the hidden
+-- answers have two of every category: d (6: P1 Pa2 D3) gives P1 Pa2 D9, one
+-- promoter short; mid (7: P2 Pa1 D4) gives P3 Pa3 D13, 19 answers in four
+-- teams.  The big teams show.
 SET SESSION AUTHORIZATION regress_pm_r;
 SELECT wave, team, responses, promoters, passives, detractors, suppressed FROM nps_by_team
  WHERE wave IN ('A-0', 'A-1') ORDER BY wave, team;
@@ -133,9 +134,9 @@ SELECT wave, nps, previous_nps, p_value FROM nps_trend ORDER BY wave;
 -- (which would tell whose is whose to someone who saw them answer).
 SELECT wave, team, capability, comment FROM survey_comments;
 RESET SESSION AUTHORIZATION;
--- At a threshold of 6, d's 6 platform answers would qualify, but d is hidden
--- in nps_by_team (complementary suppression): its comments stay hidden, or
--- their number would tell that it has at least 6 answers.
+-- At a threshold of 6, the platform answers of d (6) and mid (7) would
+-- qualify, but both are hidden in nps_by_team (complementary suppression):
+-- their comments stay hidden, or their number would tell their size.
 SET platform_metrics.min_comment_group_size = 6;
 SET SESSION AUTHORIZATION regress_pm_r;
 SELECT team, count(*) AS comments FROM survey_comments GROUP BY team ORDER BY team;
@@ -223,9 +224,11 @@ RESET SESSION AUTHORIZATION;
 -- count of category c in hidden team h lies in
 --   [max(0, R_c - (R - n_h)), min(n_h, R_c)]
 -- (exact bounds of a two-way table with known margins).  None may be a single
--- value.  The same bounds under the 1.2 rule (hide the small teams and then
--- the next-smallest until 5 answers are hidden) do pin some: the test could
--- fail.
+-- value, even for one of the hidden respondents, who can take their own
+-- answer away first.  Weaker rules do pin some, so the test could fail: one
+-- answer of every category in the remainder (safe from outsiders only), and
+-- the 1.2 rule (hide the small teams and then the next-smallest until 5
+-- answers are hidden).
 SELECT setseed(0.11);
 INSERT INTO teams (team, headcount) SELECT 'syn-' || i, 15 FROM generate_series(1, 6) i;
 INSERT INTO survey_waves (wave, opened_at) SELECT 'syn-' || lpad(w::text, 3, '0'), '2025-06-01' FROM generate_series(1, 300) w;
@@ -248,9 +251,13 @@ CREATE TEMP TABLE truth AS
 SELECT wave, team, count(*) AS n, count(*) FILTER (WHERE score >= 9) AS p,
        count(*) FILTER (WHERE score BETWEEN 7 AND 8) AS pa, count(*) FILTER (WHERE score <= 6) AS d
   FROM survey_responses WHERE wave LIKE 'syn-%' AND capability IS NULL GROUP BY wave, team;
--- bounds(shown): per hidden team and category, the bounds left by the
--- published numbers when the teams in "shown" are visible
-CREATE FUNCTION pg_temp.pinned(shown text) RETURNS TABLE (waves bigint, hidden_teams bigint, pinned bigint) LANGUAGE plpgsql AS $$
+-- pinned(shown): per hidden team and category, the bounds left by the
+-- published numbers when the teams in "shown" are visible; how many are a
+-- single value
+-- and, in the last column, the same when the attacker is one of the hidden
+-- respondents (team h0, category c0) and takes their own answer away first
+CREATE FUNCTION pg_temp.pinned(shown text)
+    RETURNS TABLE (waves bigint, hidden_teams bigint, pinned bigint, pinned_for_a_respondent bigint) LANGUAGE plpgsql AS $$
 BEGIN
     RETURN QUERY EXECUTE format($q$
     WITH vis AS (%s),
@@ -262,8 +269,18 @@ BEGIN
     bounds AS (
         SELECT h.wave, h.team, c.cat, greatest(0, c.r - (r.n - h.n)) AS lo, least(h.n, c.r) AS hi
           FROM hid h JOIN rem r ON r.wave = h.wave
-               CROSS JOIN LATERAL (VALUES ('p', r.p), ('pa', r.pa), ('d', r.d)) c(cat, r))
-    SELECT count(DISTINCT wave), count(DISTINCT (wave, team)), count(*) FILTER (WHERE lo = hi) FROM bounds$q$, shown);
+               CROSS JOIN LATERAL (VALUES ('p', r.p), ('pa', r.pa), ('d', r.d)) c(cat, r)),
+    insider AS (
+        SELECT h0.wave, h0.team AS h0, c0.cat AS c0
+          FROM hid h0 CROSS JOIN LATERAL (VALUES ('p', h0.p), ('pa', h0.pa), ('d', h0.d)) c0(cat, x) WHERE c0.x > 0),
+    ibounds AS (
+        SELECT i.wave, greatest(0, (c.r - (c.cat = i.c0)::int) - ((r.n - 1) - (h.n - (h.team = i.h0)::int))) AS lo,
+               least(h.n - (h.team = i.h0)::int, c.r - (c.cat = i.c0)::int) AS hi
+          FROM insider i JOIN rem r ON r.wave = i.wave JOIN hid h ON h.wave = i.wave
+               CROSS JOIN LATERAL (VALUES ('p', r.p), ('pa', r.pa), ('d', r.d)) c(cat, r)
+         WHERE h.n - (h.team = i.h0)::int >= 1)
+    SELECT (SELECT count(DISTINCT wave) FROM bounds), (SELECT count(DISTINCT (wave, team)) FROM bounds),
+           (SELECT count(*) FILTER (WHERE lo = hi) FROM bounds), (SELECT count(*) FILTER (WHERE lo = hi) FROM ibounds)$q$, shown);
 END $$;
 -- the published numbers are the truth where shown
 SELECT count(*) FILTER (WHERE s.suppressed) AS teams_hidden, count(*) FILTER (WHERE NOT s.suppressed) AS teams_shown,
@@ -282,6 +299,19 @@ SELECT * FROM pg_temp.pinned($$SELECT t.* FROM truth t JOIN seen_team s USING (w
                                WHERE NOT s.suppressed AND t.wave IN (SELECT wave FROM seen_total WHERE NOT suppressed)
                               UNION ALL
                               SELECT t.* FROM truth t WHERE t.wave IN (SELECT wave FROM seen_total WHERE suppressed)$$);
+-- a rule asking only one answer of every category in the remainder is safe
+-- from outsiders but not from a hidden respondent
+SELECT * FROM pg_temp.pinned($$
+    SELECT t.wave, t.team, t.n, t.p, t.pa, t.d FROM (
+        SELECT t.*, bool_or(t.n < 5) OVER w AS any_small,
+               coalesce(sum(t.n) OVER b, 0) >= 5 AND coalesce(sum(t.p) OVER b, 0) > 0
+               AND coalesce(sum(t.pa) OVER b, 0) > 0 AND coalesce(sum(t.d) OVER b, 0) > 0 AS safe_before,
+               sum(t.n) OVER w >= 5 AND sum(t.p) OVER w > 0 AND sum(t.pa) OVER w > 0 AND sum(t.d) OVER w > 0 AS safe_all
+          FROM truth t
+        WINDOW w AS (PARTITION BY t.wave), b AS (w ORDER BY t.n < 5 DESC, t.n, t.team ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) t
+     WHERE NOT (t.n < 5 OR (t.any_small AND NOT t.safe_before))
+        OR (t.any_small AND NOT t.safe_all)     -- the total is hidden: nothing to subtract from
+    $$);
 -- the 1.2 rule on the same waves pins some
 SELECT * FROM pg_temp.pinned($$
     SELECT t.wave, t.team, t.n, t.p, t.pa, t.d FROM (SELECT t.*, bool_or(t.n < 5) OVER w AS any_small,

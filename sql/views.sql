@@ -56,9 +56,10 @@ SELECT wave, responses, round(response_rate::numeric, 4) AS response_rate, promo
        round(nps::numeric, 2) AS nps, round(ci_low::numeric, 1) AS ci_low, round(ci_high::numeric, 1) AS ci_high, suppressed
   FROM nps_by_survey ORDER BY wave;
 -- c is small; so that c cannot be recovered as wave minus the others, the
--- next-smallest team, b, is hidden too: hidden answers 2 + 5 = 7 >= 5, with
--- every category among them (b: P4 Pa1 D0, c: P1 D1); a and d show.  Hidden
--- teams show no numbers, not even how many answered.
+-- next-smallest teams are hidden too until the hidden answers have two of
+-- every category: b (P4 Pa1 D0) with c (P1 D1) has one passive and one
+-- detractor; with a (P3 Pa1 D2) they are P8 Pa2 D3, 13 answers in three
+-- teams.  d shows.  Hidden teams show no numbers, not even how many answered.
 SELECT wave, team, responses, round(response_rate::numeric, 2) AS response_rate, promoters, passives, detractors,
        round(nps::numeric, 2) AS nps, suppressed
   FROM nps_by_team ORDER BY wave, team;
@@ -70,9 +71,10 @@ SELECT wave, round(nps::numeric, 2) AS nps, round(previous_nps::numeric, 2) AS p
   FROM nps_trend ORDER BY wave;
 
 -- Comments: with the threshold at 6, only comments whose own group (wave, team,
--- capability, question) has at least 6 answers: the platform answers of a (6)
--- and d (7), not b (5) nor c (2).  Team a's 12 answers about ci do not make
--- its platform comments show: each group counts for itself.
+-- capability, question) has at least 6 answers, of teams nps_by_team shows:
+-- the platform answers of d (7); not a (6, but hidden above), b (5) nor c (2).
+-- Team a's 12 answers about ci do not count for its platform comments: each
+-- group counts for itself.
 SET platform_metrics.min_comment_group_size = 6;
 SELECT wave, team, comment FROM survey_comments ORDER BY wave, team;
 RESET platform_metrics.min_comment_group_size;

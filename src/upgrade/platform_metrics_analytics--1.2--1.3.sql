@@ -440,19 +440,23 @@ COMMENT ON FUNCTION @extschema@.ingest(jsonb) IS
 -- A group with fewer than min_group_size() answers is hidden.  The teams of a
 -- wave partition its total, so the hidden teams' answers are known per
 -- category as "total minus shown teams": when a wave has a small team, the
--- next-smallest teams are hidden too, until those hidden answers number at
--- least min_group_size() with every category present (pm_hidden_answers_safe).
--- Then no hidden team's category count is pinned to one value, even for
--- someone who knows how many of each hidden team answered (README, Anonymity).
--- If hiding every team is not enough, the wave's total is hidden as well.
+-- next-smallest teams are hidden too, until the hidden answers are safe to
+-- leave as a remainder (pm_hidden_answers_safe): at least min_group_size() of
+-- them, at least two in every category, and enough teams that one answer taken
+-- away still leaves two.  Then no hidden team's category count is pinned to
+-- one value, even for someone who knows how many of each hidden team answered
+-- and is one of the hidden respondents (README, Anonymity).  If hiding every
+-- team is not enough, the wave's total is hidden as well.
 -- Capabilities have no published total, so nothing can be subtracted there.
-CREATE OR REPLACE FUNCTION @extschema@.pm_hidden_answers_safe(hidden @extschema@.nps_summary, k integer)
+CREATE OR REPLACE FUNCTION @extschema@.pm_hidden_answers_safe(hidden @extschema@.nps_summary, k integer,
+        groups bigint, single_answer_groups bigint)
     RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN hidden IS NOT NULL AND @extschema@.responses(hidden) >= k
-           AND @extschema@.promoters(hidden) > 0 AND @extschema@.passives(hidden) > 0
-           AND @extschema@.detractors(hidden) > 0;
-COMMENT ON FUNCTION @extschema@.pm_hidden_answers_safe(@extschema@.nps_summary, integer) IS
-    'Whether the hidden answers of a wave may be published as a remainder: at least k of them, and every category present';
+           AND @extschema@.promoters(hidden) >= 2 AND @extschema@.passives(hidden) >= 2
+           AND @extschema@.detractors(hidden) >= 2
+           AND (groups >= 3 OR (groups = 2 AND single_answer_groups = 0));
+COMMENT ON FUNCTION @extschema@.pm_hidden_answers_safe(@extschema@.nps_summary, integer, bigint, bigint) IS
+    'Whether the hidden answers of a wave (in groups, of which single_answer_groups have one answer) may be left as a remainder: at least k, two of every category, two groups left without any one answer';
 
 CREATE OR REPLACE VIEW @extschema@.pm_survey_cells WITH (security_barrier) AS
 WITH threshold AS (
@@ -475,19 +479,26 @@ ordered AS (
     -- small teams first, then the others from the smallest: hidden_before is
     -- what hiding every team before this one would hide
     SELECT b.wave, b.team, b.s, b.n, b.n < t.k AS small,
-           bool_or(b.n < t.k) OVER (PARTITION BY b.wave) AS wave_has_small,
-           @extschema@.rollup(b.s) OVER (PARTITION BY b.wave ORDER BY b.n < t.k DESC, b.n, b.team
-                                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS hidden_before
-      FROM by_team b CROSS JOIN threshold t),
+           bool_or(b.n < t.k) OVER w AS wave_has_small,
+           @extschema@.rollup(b.s) OVER before AS hidden_before,
+           count(*) OVER before AS teams_before,
+           count(*) FILTER (WHERE b.n = 1) OVER before AS singles_before,
+           count(*) OVER w AS teams,
+           count(*) FILTER (WHERE b.n = 1) OVER w AS singles
+      FROM by_team b CROSS JOIN threshold t
+    WINDOW w AS (PARTITION BY b.wave),
+           before AS (w ORDER BY b.n < t.k DESC, b.n, b.team ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)),
 wave_flags AS (
-    SELECT DISTINCT o.wave, o.wave_has_small FROM ordered o)
+    SELECT DISTINCT o.wave, o.wave_has_small, o.teams, o.singles FROM ordered o)
 SELECT o.wave, NULL::text AS capability, o.team, o.s, o.n,
-       o.small OR (o.wave_has_small AND NOT @extschema@.pm_hidden_answers_safe(o.hidden_before, t.k)) AS hidden
+       o.small OR (o.wave_has_small
+                   AND NOT @extschema@.pm_hidden_answers_safe(o.hidden_before, t.k, o.teams_before, o.singles_before))
+           AS hidden
   FROM ordered o CROSS JOIN threshold t
 UNION ALL
 SELECT g.wave, g.capability, NULL::text, g.s, g.n,
        g.n < t.k OR (g.capability IS NULL AND coalesce(f.wave_has_small, false)
-                     AND NOT @extschema@.pm_hidden_answers_safe(g.s, t.k))
+                     AND NOT @extschema@.pm_hidden_answers_safe(g.s, t.k, f.teams, f.singles))
   FROM totals g CROSS JOIN threshold t
        LEFT JOIN wave_flags f ON f.wave = g.wave AND g.capability IS NULL;
 COMMENT ON VIEW @extschema@.pm_survey_cells IS
