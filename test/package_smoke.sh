@@ -43,16 +43,17 @@ psql -d smoke -c "CREATE ROLE smoke_analyst LOGIN IN ROLE platform_metrics_reade
      -c "CREATE ROLE smoke_service LOGIN IN ROLE platform_metrics_writer" \
      -c "CREATE ROLE smoke_admin LOGIN IN ROLE platform_metrics_admin"
 # the admin registers the team, the capability and the wave
-check "an admin login role registers" "INSERT 0 1" \
-    "$(psql -At -U smoke_admin -d smoke -c "INSERT INTO platform_metrics.teams VALUES ('t', 8)" \
-            -c "INSERT INTO platform_metrics.capabilities (capability) VALUES ('ci')" \
-            -c "INSERT INTO platform_metrics.survey_waves (wave) VALUES ('2026-Q1')" | sort -u)"
+check "an admin login role registers" "t|ci|2026-Q1" \
+    "$(psql -At -U smoke_admin -d smoke -c "WITH t AS (INSERT INTO platform_metrics.teams VALUES ('t', 8) RETURNING team),
+        c AS (INSERT INTO platform_metrics.capabilities (capability) VALUES ('ci') RETURNING capability),
+        w AS (INSERT INTO platform_metrics.survey_waves (wave) VALUES ('2026-Q1') RETURNING wave)
+        SELECT t.team, c.capability, w.wave FROM t, c, w")"
 # the service writes through ingest(), the analyst reads a view and calls the library
 check "a writer login role ingests" "(6,0)" "$(psql -At -U smoke_service -d smoke -c "SELECT platform_metrics.ingest(
     (SELECT jsonb_agg(jsonb_build_object('type', 'survey', 'response_id', 'r' || i, 'wave', '2026-Q1', 'team', 't',
                                          'score', i + 4)) FROM generate_series(1, 6) i))")"
-check "an admin login role closes the wave" "UPDATE 1" \
-    "$(psql -At -U smoke_admin -d smoke -c "UPDATE platform_metrics.survey_waves SET closed_at = now()")"
+check "an admin login role closes the wave" "2026-Q1" \
+    "$(psql -At -U smoke_admin -d smoke -c "UPDATE platform_metrics.survey_waves SET closed_at = now() RETURNING wave")"
 # six answers 5..10: two detractors, two passives, two promoters, NPS 0
 check "a reader login role reads nps_by_survey" "6|0|2|2" \
     "$(psql -At -U smoke_analyst -d smoke -c "SELECT responses, round(nps), promoters, detractors FROM platform_metrics.nps_by_survey")"
