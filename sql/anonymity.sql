@@ -151,6 +151,17 @@ SELECT capability, wave, responses, nps, suppressed FROM capability_quadrants OR
 
 -- 5. What the reader can see of the catalog: counts, never scores ---------------
 SELECT count(*) AS pg_stats_rows FROM pg_stats WHERE schemaname = 'platform_metrics' AND tablename = 'survey_responses';
+-- a search_path of the reader's choosing, with its own functions first,
+-- changes nothing the views compute (every name in them is qualified)
+CREATE TEMP TABLE with_own_path AS SELECT pm_test.survey_text() AS t;
+CREATE FUNCTION pg_temp.min_group_size() RETURNS integer LANGUAGE sql RETURN 1;
+CREATE FUNCTION pg_temp.responses(platform_metrics.nps_summary) RETURNS bigint LANGUAGE sql RETURN 0;
+SET search_path = pg_temp, public, platform_metrics;
+SELECT (SELECT t FROM with_own_path) = pm_test.survey_text() AS same_views;
+RESET search_path;
+SET search_path = public, platform_metrics;
+DROP TABLE with_own_path;
+DROP FUNCTION pg_temp.min_group_size(), pg_temp.responses(platform_metrics.nps_summary);
 SELECT pm_test.error_of(q) AS reader_may_not FROM unnest(ARRAY[
   'SELECT count(*) FROM platform_metrics.survey_responses',
   'SELECT count(*) FROM platform_metrics.survey_waves',
