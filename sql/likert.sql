@@ -125,6 +125,16 @@ SELECT likert_summary_ffunc(likert_summary_combine(p1::text::likert_summary, p2:
   FROM (SELECT likert_summary(score, 1, 7) p1 FROM raw_answers WHERE team = 'team-2') a,
        (SELECT likert_summary(score, 1, 7) p2 FROM raw_answers WHERE team = 'team-3') b;
 
+-- As window aggregates: a sliding 3-answer summary equals aggregating those answers
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE w IS DISTINCT FROM (SELECT likert_summary(score, 1, 5) FROM items i2
+                                                   WHERE i2.item = 'docs' AND i2.ctid IN (SELECT unnest(ids)))) AS differences
+  FROM (SELECT likert_summary(score, 1, 5) OVER w AS w, array_agg(ctid) OVER w AS ids
+          FROM items WHERE item = 'docs' WINDOW w AS (ORDER BY ctid ROWS 2 PRECEDING)) x;
+SELECT day, s, rollup(s) OVER (ORDER BY day ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS two_days
+  FROM (SELECT i AS day, format('low=1 high=3 counts={%s,%s,%s}', i, 2 * i, 1)::likert_summary AS s
+          FROM generate_series(1, 3) i) d ORDER BY day;
+
 -- Overflowing a count is an error, not a wrap-around
 SELECT pm_test.error_of($$SELECT platform_metrics.rollup(s)
     FROM (VALUES ('low=1 high=2 counts={9223372036854775807,0}'::platform_metrics.likert_summary),
@@ -350,6 +360,11 @@ SELECT n AS complete_respondents,
        got.respondents = n AS respondents_match, got.items,
        got.low < got.alpha AND got.alpha < got.high AS alpha_inside
   FROM iv, tv, (SELECT (cronbach_alpha_ci(submission, item, score, 0.9)).* FROM survey) got;
+-- as a window aggregate over a growing frame, the last row is the plain aggregate
+SELECT abs(a - (SELECT cronbach_alpha(submission, item, score) FROM survey)) < 1e-12 AS window_matches
+  FROM (SELECT cronbach_alpha(submission, item, score) OVER (ORDER BY submission, item) AS a,
+               row_number() OVER (ORDER BY submission DESC, item DESC) AS back FROM survey) x
+ WHERE back = 1;
 -- order of the rows does not matter
 SELECT (SELECT cronbach_alpha(submission, item, score ORDER BY random()) FROM survey)
        = (SELECT cronbach_alpha(submission, item, score ORDER BY item, submission) FROM survey) AS order_free;

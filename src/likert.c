@@ -742,9 +742,17 @@ rank_test(PG_FUNCTION_ARGS)
 {
 	LikertSummary *a = PG_GETARG_LIKERT_SUMMARY_P(0);
 	LikertSummary *b = PG_GETARG_LIKERT_SUMMARY_P(1);
+	int64_t		ca[LIKERT_MAX_POINTS],
+				cb[LIKERT_MAX_POINTS];
 
 	LikertCheckSameScale(a, b, "compare");
 	if (LikertResponses(a) == 0 || LikertResponses(b) == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(pm_rank_test(a->counts, b->counts, LikertPoints(a)));
+	/* stats.c speaks int64_t, which need not be the same type as int64 */
+	for (int i = 0; i < LikertPoints(a); i++)
+	{
+		ca[i] = a->counts[i];
+		cb[i] = b->counts[i];
+	}
+	PG_RETURN_FLOAT8(pm_rank_test(ca, cb, LikertPoints(a)));
 }
