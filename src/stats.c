@@ -317,6 +317,23 @@ TUpper(double tail2, double comp2, double df)
 	double		x,
 				y;
 
+	/*
+	 * With many degrees of freedom lgamma's rounding in the incomplete beta
+	 * function grows with df, while the Cornish-Fisher expansion of t about
+	 * the normal quantile (Abramowitz and Stegun 26.7.5) becomes exact: past
+	 * 1e4 its first omitted term is below 1e-15 even far in the tails.
+	 */
+	if (df > 1e4)
+	{
+		double		z = -pm_normal_quantile(tail2 / 2.0);
+		double		z2 = z * z;
+		double		g1 = (z2 + 1.0) * z / 4.0;
+		double		g2 = ((5.0 * z2 + 16.0) * z2 + 3.0) * z / 96.0;
+		double		g3 = (((3.0 * z2 + 19.0) * z2 + 17.0) * z2 - 15.0) * z / 384.0;
+		double		g4 = ((((79.0 * z2 + 776.0) * z2 + 1482.0) * z2 - 1920.0) * z2 - 945.0) * z / 92160.0;
+
+		return z + (g1 + (g2 + (g3 + g4 / df) / df) / df) / df;
+	}
 	BetaIncInverse(tail2, comp2, df / 2.0, 0.5, &x, &y);
 	return sqrt(df * y / x);
 }

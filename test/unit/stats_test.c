@@ -123,8 +123,13 @@ main(void)
 	check("t quantile p=0.975 df=1000", pm_t_quantile(0.975, 1000), 1.962339080826408, 1e-11);
 	check("t quantile p=0.5", pm_t_quantile(0.5, 7), 0.0, 0);
 	check("t for 95% confidence, df=12", pm_t_for_confidence(0.95, 12), 2.1788128296672284, 1e-12);
-	check("t for 95% confidence, df=1e7 is nearly z", pm_t_for_confidence(0.95, 1e7),
-		  1.9599639845400538, 1e-6);
+	/*
+	 * many degrees of freedom: df = 1e5 by mpmath's bisection as above; df =
+	 * 1e12 by the Cornish-Fisher series (Abramowitz and Stegun 26.7.5) in
+	 * mpmath at 50 digits, whose truncation error there is below 1e-50
+	 */
+	check("t for 95% confidence, df=1e5", pm_t_for_confidence(0.95, 1e5), 1.9599877075346093, 1e-14);
+	check("t for 95% confidence, df=1e12", pm_t_for_confidence(0.95, 1e12), 1.9599639845424265, 1e-14);
 
 	/* F quantiles (mpmath) */
 	check("F quantile p=0.975 (3, 6)", pm_f_quantile(0.975, 3, 6), 6.598798521956471, 1e-12);
