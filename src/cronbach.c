@@ -381,20 +381,45 @@ cronbach_deserialize(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-/* Order of the answers: by submission id (bytes), then item. */
+/* Byte order of two texts (not a collation: only grouping and a fixed order matter). */
+static int
+CronbachBytesCompare(const char *a, int alen, const char *b, int blen)
+{
+	int			c = memcmp(a, b, Min(alen, blen));
+
+	if (c != 0)
+		return c;
+	return alen < blen ? -1 : (alen > blen);
+}
+
+static int
+CronbachItemCompare(const void *a, const void *b, void *arg)
+{
+	text	  **items = (text **) arg;
+	text	   *x = items[*(const int32 *) a];
+	text	   *y = items[*(const int32 *) b];
+
+	return CronbachBytesCompare(VARDATA_ANY(x), VARSIZE_ANY_EXHDR(x), VARDATA_ANY(y), VARSIZE_ANY_EXHDR(y));
+}
+
+typedef struct CronbachSortArg
+{
+	const char *text;
+	const int32 *rank;			/* of each item, in the order of the names */
+} CronbachSortArg;
+
+/* Order of the answers: by submission id, then item name. */
 static int
 CronbachRowCompare(const void *a, const void *b, void *arg)
 {
 	const CronbachRow *x = (const CronbachRow *) a;
 	const CronbachRow *y = (const CronbachRow *) b;
-	const char *text = (const char *) arg;
-	int			c = memcmp(text + x->sub_off, text + y->sub_off, Min(x->sub_len, y->sub_len));
+	const CronbachSortArg *sa = (const CronbachSortArg *) arg;
+	int			c = CronbachBytesCompare(sa->text + x->sub_off, x->sub_len, sa->text + y->sub_off, y->sub_len);
 
 	if (c != 0)
 		return c;
-	if (x->sub_len != y->sub_len)
-		return x->sub_len < y->sub_len ? -1 : 1;
-	return x->item < y->item ? -1 : (x->item > y->item);
+	return sa->rank[x->item] < sa->rank[y->item] ? -1 : (sa->rank[x->item] > sa->rank[y->item]);
 }
 
 /* Result of the computation, all of it for cronbach_alpha_ci(). */
@@ -409,7 +434,10 @@ typedef struct CronbachResult
 /*
  * alpha = k / (k - 1) (1 - sum of item variances / variance of the total),
  * over the respondents who answered all k items.  Undefined with fewer than
- * two items or complete respondents, or when every total is the same.
+ * two items or complete respondents, or when every total is the same.  The
+ * answers are summed in the order of the submission ids and item names, so
+ * that the result does not depend on the order the rows came in (serial and
+ * parallel plans agree to the last bit).
  */
 static void
 CronbachCompute(CronbachState *st, CronbachResult *res)
@@ -417,6 +445,9 @@ CronbachCompute(CronbachState *st, CronbachResult *res)
 	int32		k = st->nitems;
 	double	   *mean = palloc0(Max(k, 1) * sizeof(double));
 	double	   *m2 = palloc0(Max(k, 1) * sizeof(double));
+	int32	   *order = palloc(Max(k, 1) * sizeof(int32));
+	int32	   *rank = palloc(Max(k, 1) * sizeof(int32));
+	CronbachSortArg sa;
 	double		tmean = 0.0,
 				tm2 = 0.0,
 				sum_var = 0.0;
@@ -424,7 +455,14 @@ CronbachCompute(CronbachState *st, CronbachResult *res)
 
 	res->items = k;
 	res->defined = false;
-	qsort_arg(st->rows, st->nrows, sizeof(CronbachRow), CronbachRowCompare, st->text);
+	for (int32 i = 0; i < k; i++)
+		order[i] = i;
+	qsort_arg(order, k, sizeof(int32), CronbachItemCompare, st->items);
+	for (int32 i = 0; i < k; i++)
+		rank[order[i]] = i;
+	sa.text = st->text;
+	sa.rank = rank;
+	qsort_arg(st->rows, st->nrows, sizeof(CronbachRow), CronbachRowCompare, &sa);
 	for (int64 i = 0; i < st->nrows;)
 	{
 		int64		j = i;
@@ -467,7 +505,7 @@ CronbachCompute(CronbachState *st, CronbachResult *res)
 	if (k < 2 || n < 2 || tm2 == 0.0)
 		return;
 	for (int32 i = 0; i < k; i++)
-		sum_var += m2[i];
+		sum_var += m2[order[i]];
 	res->alpha = (double) k / (k - 1.0) * (1.0 - sum_var / tm2);
 	res->defined = true;
 }
