@@ -125,7 +125,7 @@ SELECT a.aggfnoid::regprocedure AS not_parallel_combinable
 
 -- The aggregates whose state is internal (every value is kept, so it cannot
 -- be shipped as a small text value): exact and Kaplan-Meier percentiles and
--- curves.  Everything else keeps a real SQL type as its state.
+-- curves, Cronbach's alpha.  Everything else keeps a real SQL type as its state.
 SELECT a.aggfnoid::regprocedure AS internal_state
   FROM pg_aggregate a JOIN pg_depend d ON d.objid = a.aggfnoid AND d.classid = 'pg_proc'::regclass
  WHERE d.refobjid IN (SELECT oid FROM pg_extension WHERE extname IN ('platform_metrics', 'platform_metrics_analytics'))
