@@ -27,7 +27,7 @@ trap quick_cluster_down EXIT
 quick_cluster_up platform_metrics-xv
 version=$(psql -At -d postgres -c 'SHOW server_version_num')
 
-stored_tables="stored stored_ttv stored_cohorts"
+stored_tables="stored stored_ttv stored_likert stored_cohorts"
 case "$mode" in
 make)
     mkdir -p "$out"

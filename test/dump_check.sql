@@ -14,6 +14,10 @@ SELECT 'public.stored_ttv|' || count(*) || ' ' || md5(string_agg(x::text, E'\n' 
        md5(string_agg(platform_metrics.ttv_sketch_send(sketch) || platform_metrics.ttv_curve_send(curve), '' ORDER BY x::text)::text)
   FROM public.stored_ttv x
 UNION ALL
+SELECT 'public.stored_likert|' || count(*) || ' ' || md5(string_agg(x::text, E'\n' ORDER BY x::text)) || ' ' ||
+       md5(string_agg(platform_metrics.likert_summary_send(five) || platform_metrics.likert_summary_send(seven), '' ORDER BY x::text)::text)
+  FROM public.stored_likert x
+UNION ALL
 SELECT 'public.stored_cohorts|' || count(*) || ' ' || md5(string_agg(x::text, E'\n' ORDER BY x::text)) || ' ' ||
        md5(string_agg(platform_metrics.cohort_matrix_send(m), '' ORDER BY x::text)::text)
   FROM public.stored_cohorts x

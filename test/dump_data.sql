@@ -35,6 +35,9 @@ SELECT team, nps_summary(score) AS s,
 CREATE TABLE stored_ttv AS
 SELECT team, ttv_sketch(reached_at - started_at) AS sketch, ttv_curve(started_at, reached_at, '2026-12-31') AS curve
   FROM onboarding GROUP BY team;
+CREATE TABLE stored_likert AS
+SELECT team, likert_summary(score % 5 + 1, 1, 5) AS five, likert_summary(score % 7 + 1, 1, 7) AS seven
+  FROM survey_responses GROUP BY team;
 CREATE TABLE stored_cohorts AS
 SELECT capability, churn_cohort(team, occurred_at, '1 week') AS m FROM usage_events GROUP BY capability;
 -- indexes on the stored types (btree on mandate_quadrant, hash on nps_summary)

@@ -35,7 +35,7 @@ SELECT string_agg(extname || ' ' || extversion, ', ' ORDER BY extname) FROM pg_e
 my $check = slurp_file("$root/test/dump_check.sql");
 my %src = map { (split /\|/, $_, 2) } split /\n/, $node->safe_psql('dump_src', $check);
 my %dst = map { (split /\|/, $_, 2) } split /\n/, $node->safe_psql('dump_dst', $check);
-is(scalar(keys %src), 11, 'eleven tables checked');
+is(scalar(keys %src), 12, 'twelve tables checked');
 for my $table (sort keys %src)
 {
 	my ($n) = $src{$table} =~ /^(\d+)/;
