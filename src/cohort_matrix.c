@@ -1078,9 +1078,11 @@ cohort_matrix_sfunc(PG_FUNCTION_ARGS)
 	/*
 	 * Events of one member often come together: the member of the last row
 	 * is compared first, and only another member is hashed and looked up.
+	 * (A slot holding the key is the member's in any matrix: a stale index
+	 * can only miss.)
 	 */
 	i = cache->last_slot;
-	if (i < 0 || !SlotHasKey(m, i, key, len))
+	if (i < 0 || i >= m->nslots || !SlotHasKey(m, i, key, len))
 	{
 		hash = hash_bytes((const unsigned char *) key, len);
 		i = CohortFindOrInsert(&m, key, len, hash, true);
