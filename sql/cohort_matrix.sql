@@ -133,7 +133,11 @@ SELECT pm_test.error_of(q) AS error FROM unnest(ARRAY[
     $$SELECT platform_metrics.churn_cohort('a', '-infinity'::timestamptz, '1 week')$$,
     $$SELECT * FROM platform_metrics.cohort_rows((SELECT platform_metrics.churn_cohort('a', now(), '1 week')), 'infinity')$$,
     $$SELECT platform_metrics.churn_cohort('a', now(), '150000000 days')$$,
-    $$SELECT platform_metrics.cohort_matrix_sfunc('period="P7D" time_zone="UTC" member_type=uuid {}'::platform_metrics.cohort_matrix, 12345::bigint, now(), '1 week')$$
+    $$SELECT platform_metrics.cohort_matrix_sfunc('period="P7D" time_zone="UTC" member_type=uuid {}'::platform_metrics.cohort_matrix, 12345::bigint, now(), '1 week')$$,
+    -- direct calls: every call's matrix is checked, wherever its copy is
+    $$SELECT platform_metrics.cohort_matrix_sfunc(x, 12345::bigint, now(), '1 week')
+        FROM (VALUES ('period="P7D" time_zone="UTC" member_type=bigint {}'::platform_metrics.cohort_matrix),
+                     ('period="P7D" time_zone="UTC" member_type=uuid {}')) v(x)$$
   ]) q;
 SELECT pm_test.error_of(format('SELECT %L::platform_metrics.cohort_matrix', t)) AS error
   FROM unnest(ARRAY[
@@ -178,3 +182,141 @@ SELECT churn_cohort(member, active_at, '1 week') = (SELECT m FROM serial_cm) AS 
 RESET ALL;
 SET search_path = public, platform_metrics;
 DROP TABLE par_act;
+
+-- Per-row time zones and members (issue 16): the transition function maps
+-- instants to periods with tables of the zone's offsets and of the days
+-- calendar periods start on, widened as rows fall outside them, and compares
+-- a row's member with the last row's first.  Checked against the plain
+-- definitions: fixed periods count whole lengths of local time from
+-- 2001-01-01 00:00, calendar periods whole months from January 2001.
+-- cells(m): every (member, absolute period index) a matrix marks active
+CREATE FUNCTION pg_temp.cells(m cohort_matrix) RETURNS TABLE (member text, idx bigint)
+LANGUAGE sql AS $$
+    SELECT r[1], r[2]::bigint + b.o - 1
+      FROM regexp_matches(m::text, '"([^"]*)":(-?[0-9]+):([01]+)', 'g') r,
+           LATERAL unnest(string_to_array(r[3], NULL)) WITH ORDINALITY b(bit, o)
+     WHERE b.bit = '1' $$;
+CREATE FUNCTION pg_temp.plain_index(t timestamptz, p interval) RETURNS bigint
+LANGUAGE sql STABLE AS $$
+    SELECT (CASE WHEN extract(year FROM p) * 12 + extract(month FROM p) = 0
+                 THEN floor(extract(epoch FROM lt - TIMESTAMP '2001-01-01') / extract(epoch FROM p))
+                 ELSE floor(((y - 2001) * 12 + extract(month FROM lt) - 1)
+                            / (extract(year FROM p) * 12 + extract(month FROM p))) END)::bigint
+      FROM (SELECT t AT TIME ZONE current_setting('TimeZone') AS lt) x,
+           -- astronomical years: 1 BC is year 0
+           LATERAL (SELECT CASE WHEN extract(year FROM lt) < 0 THEN extract(year FROM lt) + 1
+                                ELSE extract(year FROM lt) END AS y) a $$;
+-- ev_check(): for the rows in tz_ev (grp, seq, member, t), per period in
+-- test_periods, the matrices of every group in one aggregate call (rows in
+-- seq order, groups in grp order: the tables carry over from group to group)
+-- against the plain (member, index) pairs.
+CREATE TEMP TABLE test_periods (period interval);
+CREATE TEMP TABLE tz_ev (grp int, seq bigint, member text, t timestamptz);
+CREATE FUNCTION pg_temp.ev_check() RETURNS TABLE (period interval, cells bigint, differences bigint)
+LANGUAGE sql AS $$
+WITH ours AS (
+    SELECT p.period, g.grp, c.member, c.idx
+      FROM test_periods p,
+           LATERAL (SELECT grp, churn_cohort(member, t, p.period ORDER BY seq) AS m FROM tz_ev GROUP BY grp) g,
+           LATERAL pg_temp.cells(g.m) c),
+plain AS (
+    SELECT DISTINCT p.period, grp, member::text, pg_temp.plain_index(t, p.period) AS idx
+      FROM test_periods p, tz_ev)
+SELECT period, count(*) AS cells, count(*) FILTER (WHERE o.member IS NULL OR x.member IS NULL) AS differences
+  FROM ours o FULL JOIN plain x USING (period, grp, member, idx)
+ GROUP BY period ORDER BY period $$;
+DROP TABLE tz_ev;
+
+-- Daylight-saving changes inside the table's range: rows every 7 minutes for
+-- three days around each of New York's 2026 changes, five members in turn
+SET TimeZone = 'America/New_York';
+CREATE TEMP TABLE tz_ev AS
+SELECT w AS grp, i AS seq, 'm' || (i % 5) AS member, t0 + i * INTERVAL '7 minutes' AS t
+  FROM (VALUES (1, TIMESTAMPTZ '2026-03-07 00:00'), (2, '2026-10-31 00:00')) v(w, t0),
+       generate_series(0, 3 * 24 * 60 / 7) i;
+INSERT INTO test_periods VALUES ('1 hour'), ('30 minutes'), ('90 minutes'), ('1 day'), ('1 week'), ('1 month');
+SELECT * FROM pg_temp.ev_check();
+
+-- Rows far beyond the first table (ten years around the first row), in
+-- groups taken in turn: later years (the zone's rule beyond its listed
+-- changes), earlier ones (before 1883 New York kept local mean time,
+-- -4:56:02), years where the table would need too many changes (then the
+-- rows ask the zone themselves), and back.  In each year rows every 41
+-- minutes for eight days around March 10, November 3 and November 18 (New
+-- York's change from local mean time in 1883), and every hour around local
+-- midnight on the first of three months.
+DROP TABLE tz_ev;
+CREATE TEMP TABLE tz_ev AS
+SELECT g.grp, row_number() OVER (ORDER BY g.grp, x.t) AS seq, 'm' || (x.i % 3) AS member, x.t
+  FROM (VALUES (1, 2026), (2, 2031), (3, 2047), (4, 1999), (5, 1890), (6, 2400), (7, 1800),
+               (8, 30000), (9, 2026), (10, 100), (11, 250000), (12, 1883)) g(grp, y),
+       LATERAL (SELECT i, make_timestamptz(g.y, mo, d, 0, 0, 0) + i * INTERVAL '17 minutes' AS t
+                  FROM (VALUES (3, 6), (10, 30), (11, 15)) s(mo, d), generate_series(0, 8 * 24 * 60 / 41) i
+                UNION ALL
+                SELECT i, make_timestamptz(g.y, mo, 1, 0, 0, 0) + i * INTERVAL '1 hour'
+                  FROM generate_series(4, 10, 3) mo, generate_series(-3, 3) i) x;
+DELETE FROM test_periods;
+INSERT INTO test_periods VALUES ('1 hour'), ('45 minutes'), ('1 day'), ('1 month'), ('7 months');
+SELECT * FROM pg_temp.ev_check();
+
+-- Calendar periods around the first of the month, one minute before and
+-- after local midnight, in a zone whose daylight-saving time began at
+-- midnight (Sao Paulo until 2019: some local midnights do not exist), over
+-- many years: the first table holds twenty years, later ones grow, and one
+-- spanning years 1700 to 9000 in months would be too large, as would one
+-- reaching back to year 1 (days before April of year 1 are computed as
+-- they come)
+SET TimeZone = 'America/Sao_Paulo';
+DROP TABLE tz_ev;
+CREATE TEMP TABLE tz_ev AS
+SELECT g.grp, row_number() OVER (ORDER BY g.grp, x.t) AS seq, 'm' || (x.mo % 4) AS member, x.t
+  FROM (VALUES (1, 2010, 2019), (2, 2060, 2062), (3, 1950, 1952), (4, 1700, 1701), (5, 9000, 9001),
+               (6, 150000, 150001), (7, 5, 6), (8, 1, 1), (9, 2015, 2016)) g(grp, y0, y1),
+       LATERAL (SELECT mo, make_timestamptz(y, mo, 1, 0, 0, 0, 'UTC') + d AS t
+                  FROM generate_series(g.y0, g.y1) y, generate_series(1, 12) mo,
+                       unnest(ARRAY[INTERVAL '1 minute', '-1 minute', '1 hour 59 minutes', '2 hours 1 minute',
+                                    '2 hours 59 minutes', '3 hours 1 minute', '4 hours']) d) x;
+DELETE FROM test_periods;
+INSERT INTO test_periods VALUES ('1 month'), ('2 months'), ('7 months'), ('1 year'), ('1 day');
+SELECT * FROM pg_temp.ev_check();
+
+-- Members in runs, interleaved and alternating (the last row's member is
+-- compared first), bigint and uuid members too; 2,000 members in runs of
+-- four rows grow the matrix while a run goes on
+SET TimeZone = 'Europe/Berlin';
+DROP TABLE tz_ev;
+CREATE TEMP TABLE tz_ev AS
+SELECT 1 AS grp, seq, member, TIMESTAMPTZ '2026-01-05' + seq * INTERVAL '5 hours' AS t
+  FROM unnest(ARRAY['a', 'a', 'a', 'b', 'b', 'a', 'c', 'a', 'b', 'a', 'b', 'a', 'b', 'b', 'c', 'c', 'a'])
+       WITH ORDINALITY u(member, seq)
+UNION ALL
+SELECT 2, i, 'member-' || (i / 4), TIMESTAMPTZ '2026-01-05' + (hashint4(i) % 600) * INTERVAL '1 day'
+  FROM generate_series(1, 8000) i;
+DELETE FROM test_periods;
+INSERT INTO test_periods VALUES ('1 day'), ('1 week'), ('1 month');
+SELECT * FROM pg_temp.ev_check();
+ALTER TABLE tz_ev RENAME TO tz_ev_t;
+DELETE FROM test_periods WHERE period <> '1 week';
+CREATE TEMP VIEW tz_ev AS SELECT grp, seq, (hashtext(member) % 1000)::bigint AS member, t FROM tz_ev_t;
+SELECT * FROM pg_temp.ev_check();
+DROP VIEW tz_ev;
+CREATE TEMP VIEW tz_ev AS SELECT grp, seq, md5(member)::uuid AS member, t FROM tz_ev_t;
+SELECT * FROM pg_temp.ev_check();
+DROP VIEW tz_ev;
+
+-- A window aggregate starts a new state for every frame (maybe where the
+-- last one was): each frame's matrix is the matrix of its rows
+SELECT count(*) AS frames, count(*) FILTER (WHERE w IS DISTINCT FROM x) AS differences
+  FROM (SELECT seq, churn_cohort(member, t, '1 day') OVER (ORDER BY seq ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS w
+          FROM tz_ev_t WHERE grp = 1) a,
+       LATERAL (SELECT churn_cohort(member, t, '1 day' ORDER BY seq) AS x FROM tz_ev_t e
+                 WHERE e.grp = 1 AND e.seq BETWEEN a.seq - 2 AND a.seq) b;
+-- Direct calls on matrices of other zones, one after the other
+SELECT n, z, c.idx = floor(extract(epoch FROM (TIMESTAMPTZ '2026-01-01 20:00+00' AT TIME ZONE z) - TIMESTAMP '2001-01-01') / 86400)
+       AS plain_in_its_zone
+  FROM (VALUES (1, 'UTC'), (2, 'Asia/Kolkata'), (3, 'America/New_York'), (4, 'Asia/Kolkata')) v(n, z),
+       LATERAL pg_temp.cells(cohort_matrix_sfunc(format('period="P1D" time_zone="%s" member_type=text {}', z)::cohort_matrix,
+                                                 'a'::text, TIMESTAMPTZ '2026-01-01 20:00+00', '1 day')) c
+ ORDER BY n;
+DROP TABLE tz_ev_t, test_periods;
+RESET TimeZone;

@@ -19,8 +19,6 @@
  */
 #include "postgres.h"
 
-#include <math.h>
-
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "common/int.h"
@@ -100,27 +98,64 @@ CheckPeriod(const Interval *p, int code)
 #define COHORT_MAX_INDEX ((int64) 1 << 53)
 
 /*
- * UTC offsets of a time zone, remembered per stretch between two transitions,
- * so that most rows cost a comparison rather than a localtime().
+ * Per call site (fn_extra), for the zone of the matrix being built or read,
+ * tables that spare the rows any time-zone work:
+ *
+ * - the zone's UTC offsets over a range of instants, found once from the
+ *   zone's transitions: stretch k, from at[k] up to at[k + 1], has offset
+ *   off[k] (neighbours differ); a row costs a comparison with the stretch
+ *   found last, or a binary search;
+ * - for periods of whole months, the local days periods start on: period
+ *   pfirst + k starts on day pday[k] (days since 2000-01-01), k <= nper.
+ *
+ * A row outside a table's range widens it, to at least twice its span, up
+ * to a bounded size; rows beyond that are computed as they come, the way the
+ * tables are.  With the tables, the transition function keeps the member
+ * type of its call site, the state it saw last and the slot of the member it
+ * saw last in it.
  */
+#define ZONE_MAX_STRETCHES 4096		/* two transitions a year: two thousand years */
+#define ZONE_SPAN ((int64) 10 * 366 * USECS_PER_DAY)	/* around the first row */
+#define ZONE_MAX_SPAN ((int64) 20000 * 366 * USECS_PER_DAY)	/* of one widening */
+#define MONTH_MAX_PERIODS 12000
+#define MONTH_SPAN 240				/* months around the first row */
+
 typedef struct OffsetCache
 {
 	pg_tz	   *tz;
 	char		zone[COHORT_ZONE_LEN];
-	int			n;
-	int			next;
-	struct
-	{
-		TimestampTz lo,
-					hi;			/* [lo, hi) has one offset */
-		int64		off_usec;
-	}			w[16];
-	/* the period, for PeriodIndex: length and its reciprocal (fixed periods) */
+	MemoryContext cxt;			/* of the tables: fn_mcxt */
+	/* UTC offsets: nzone stretches (0: none yet); the one found last, copied */
+	TimestampTz hit_lo,
+				hit_hi;
+	int64		hit_off;
+	int			nzone;
+	bool		zone_lower_done,	/* cannot widen further down, up */
+				zone_upper_done;
+	TimestampTz *at;			/* nzone + 1 bounds, microseconds */
+	int64	   *off;			/* microseconds east of UTC */
+	/* period starts, for whole months (nper 0: none yet); the period found last */
+	int64		phit_lo,
+				phit_hi,
+				phit;
+	int32		months;
+	int32		nper;
+	int64		pfirst;
+	int32	   *pday;			/* nper + 1 days */
+	double		inv_pdays;		/* periods per day, for the first guess */
+	/*
+	 * fixed periods, for PeriodIndex: the length, a whole number of lengths
+	 * (bias_q of them) to add to an instant to make it positive, and
+	 * 2^64 / length rounded down
+	 */
 	int64		period_usec;
-	double		inv_period;
-	/* for the transition: the member type of this call site, the state last seen */
+	int64		bias;
+	int64		bias_q;
+	uint64		magic;
+	/* for the transition */
 	int			arg_key_type;
 	const void *last_state;
+	int32		last_slot;		/* -1: none */
 } OffsetCache;
 
 static pg_tz *
@@ -152,59 +187,295 @@ GetOffsetCache(FunctionCallInfo fcinfo, const char *zone)
 			c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(OffsetCache));
 		c->tz = ZoneLookup(zone);
 		strlcpy(c->zone, zone, COHORT_ZONE_LEN);
-		c->n = c->next = 0;
+		c->cxt = fcinfo->flinfo->fn_mcxt;
+		if (c->at != NULL)
+			pfree(c->at);
+		if (c->off != NULL)
+			pfree(c->off);
+		if (c->pday != NULL)
+			pfree(c->pday);
+		c->at = NULL;
+		c->off = NULL;
+		c->pday = NULL;
+		c->nzone = c->nper = 0;
+		c->phit_lo = c->phit_hi = 0;
+		c->hit_lo = c->hit_hi = 0;	/* empty: no instant in it */
+		c->zone_lower_done = c->zone_upper_done = false;
 		c->period_usec = 0;
 		c->last_state = NULL;
+		c->last_slot = -1;
 		fcinfo->flinfo->fn_extra = c;
 	}
 	return c;
 }
 
+/* Seconds since 1970 of an instant, and back (saturating). */
+static inline pg_time_t
+UnixSeconds(TimestampTz ts)
+{
+	return (pg_time_t) FloorDiv(ts, USECS_PER_SEC) + EPOCH_DIFF_SECS;
+}
+
+static inline TimestampTz
+FromUnixSeconds(pg_time_t t)
+{
+	if (t - EPOCH_DIFF_SECS >= END_TIMESTAMP / USECS_PER_SEC)
+		return PG_INT64_MAX;
+	return (t - EPOCH_DIFF_SECS) * USECS_PER_SEC;
+}
+
+/* Microseconds east of UTC at instant ts, asking the zone. */
+static int64
+ZoneOffsetAt(pg_tz *tz, TimestampTz ts)
+{
+	pg_time_t	t = UnixSeconds(ts);
+
+	return (int64) pg_localtime(&t, tz)->tm_gmtoff * USECS_PER_SEC;
+}
+
 /*
- * Microseconds east of UTC at instant ts in the cache's zone.  A miss looks up
- * the stretch between the transitions around ts and remembers it.
+ * The zone's stretches from lo (rounded down to a second) to at least hi,
+ * into the cache's table; false, leaving the table as it was, when there
+ * are more than ZONE_MAX_STRETCHES of them.  The last stretch ends at the
+ * first transition at or after hi, or never.
  */
-static inline int64
+static bool
+ZoneTableBuild(OffsetCache *c, TimestampTz lo, TimestampTz hi)
+{
+	TimestampTz *at = palloc(sizeof(TimestampTz) * (ZONE_MAX_STRETCHES + 1));
+	int64	   *off = palloc(sizeof(int64) * ZONE_MAX_STRETCHES);
+	pg_time_t	t = UnixSeconds(lo);
+	int			n = 1;
+	bool		ok = true;
+
+	at[0] = FromUnixSeconds(t);
+	off[0] = (int64) pg_localtime(&t, c->tz)->tm_gmtoff * USECS_PER_SEC;
+	for (int guard = 0;; guard++)
+	{
+		long		before,
+					after;
+		int			bisdst,
+					aisdst,
+					r;
+		pg_time_t	boundary;
+		int64		o;
+
+		/*
+		 * From exactly the last transition the zone lists, the next one
+		 * (by its rule) is only found from a second later
+		 */
+		r = pg_next_dst_boundary(&t, &before, &bisdst, &boundary, &after, &aisdst, c->tz);
+		if (r != 1)
+		{
+			pg_time_t	later = t + 1;
+
+			r = pg_next_dst_boundary(&later, &before, &bisdst, &boundary, &after, &aisdst, c->tz);
+		}
+		if (r != 1 || boundary <= t)
+		{
+			at[n] = PG_INT64_MAX;	/* no transition after t */
+			break;
+		}
+		t = boundary;
+		if (FromUnixSeconds(t) >= hi)
+		{
+			at[n] = FromUnixSeconds(t);
+			break;
+		}
+		o = (int64) pg_localtime(&t, c->tz)->tm_gmtoff * USECS_PER_SEC;
+		if (o == off[n - 1] && guard < 8 * ZONE_MAX_STRETCHES)
+			continue;			/* a change of name or of DST only */
+		if (n == ZONE_MAX_STRETCHES || guard >= 8 * ZONE_MAX_STRETCHES)
+		{
+			ok = false;
+			break;
+		}
+		at[n] = FromUnixSeconds(t);
+		off[n] = o;
+		n++;
+	}
+	if (ok)
+	{
+		if (c->at != NULL)
+			pfree(c->at);
+		if (c->off != NULL)
+			pfree(c->off);
+		c->at = MemoryContextAlloc(c->cxt, sizeof(TimestampTz) * (n + 1));
+		c->off = MemoryContextAlloc(c->cxt, sizeof(int64) * n);
+		memcpy(c->at, at, sizeof(TimestampTz) * (n + 1));
+		memcpy(c->off, off, sizeof(int64) * n);
+		c->nzone = n;
+		c->hit_lo = c->hit_hi = 0;
+	}
+	pfree(at);
+	pfree(off);
+	return ok;
+}
+
+/*
+ * Widens the table to hold ts, by at least the table's span (a first table:
+ * ZONE_SPAN around ts).  The table stays as it is, and that side is not
+ * tried again, when that would take too many stretches.
+ */
+static void
+ZoneTableWiden(OffsetCache *c, TimestampTz ts)
+{
+	int64		span = ZONE_SPAN;
+
+	if (c->nzone == 0)
+	{
+		if (!ZoneTableBuild(c, Max(ts, MIN_TIMESTAMP + ZONE_SPAN) - ZONE_SPAN,
+							Min(ts, END_TIMESTAMP - ZONE_SPAN) + ZONE_SPAN))
+			c->zone_lower_done = c->zone_upper_done = true;
+		return;
+	}
+	if (c->at[c->nzone] < END_TIMESTAMP)
+		span = (int64) Min(Max((int128) c->at[c->nzone] - c->at[0], (int128) ZONE_SPAN),
+						   (int128) ZONE_MAX_SPAN);
+	if (ts < c->at[0] && !c->zone_lower_done)
+	{
+		/* from further down to where the table ends */
+		if (!ZoneTableBuild(c, Max(MIN_TIMESTAMP, Min(ts, c->at[0] - span)), c->at[c->nzone]))
+			c->zone_lower_done = true;
+	}
+	else if (ts >= c->at[c->nzone] && ts < END_TIMESTAMP && !c->zone_upper_done)
+	{
+		/* from where the table starts further up */
+		if (!ZoneTableBuild(c, c->at[0], ts + Min(span, END_TIMESTAMP - ts)))
+			c->zone_upper_done = true;
+	}
+}
+
+/* Microseconds east of UTC at instant ts in the cache's zone: a table look-up. */
+static pg_noinline int64
+LocalOffsetMiss(OffsetCache *c, TimestampTz ts)
+{
+	int			lo,
+				hi;
+
+	if (c->nzone == 0 || ts < c->at[0] || ts >= c->at[c->nzone])
+	{
+		ZoneTableWiden(c, ts);
+		if (c->nzone == 0 || ts < c->at[0] || ts >= c->at[c->nzone])
+			return ZoneOffsetAt(c->tz, ts);
+	}
+	/* the last stretch starting at or before ts */
+	lo = 0;
+	hi = c->nzone - 1;
+	while (lo < hi)
+	{
+		int			mid = (lo + hi + 1) / 2;
+
+		if (c->at[mid] <= ts)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	c->hit_lo = c->at[lo];
+	c->hit_hi = c->at[lo + 1];
+	c->hit_off = c->off[lo];
+	return c->off[lo];
+}
+
+static pg_attribute_always_inline int64
 LocalOffset(OffsetCache *c, TimestampTz ts)
 {
-	long		off,
-				before,
-				after;
-	int			bisdst,
-				aisdst,
-				slot;
-	pg_time_t	t,
-				lo,
-				hi,
-				probe,
-				boundary;
+	if (likely(ts >= c->hit_lo && ts < c->hit_hi))
+		return c->hit_off;
+	return LocalOffsetMiss(c, ts);
+}
 
-	for (int i = 0; i < c->n; i++)
-		if (ts >= c->w[i].lo && ts < c->w[i].hi)
-			return c->w[i].off_usec;
+/* The period (of months months) holding local day day, from the calendar. */
+static int64
+MonthPeriodOfDay(int32 months, int64 day)
+{
+	int			y,
+				mo,
+				d;
 
-	t = (pg_time_t) FloorDiv(ts, USECS_PER_SEC) + EPOCH_DIFF_SECS;
-	off = pg_localtime(&t, c->tz)->tm_gmtoff;
-	hi = pg_next_dst_boundary(&t, &before, &bisdst, &boundary, &after, &aisdst, c->tz) == 1
-		? boundary : PG_INT64_MAX / USECS_PER_SEC / 2;
-	/* the last transition at or before t, looking back up to a year */
-	lo = probe = t - 366 * SECS_PER_DAY;
-	for (int guard = 0; guard < 64; guard++)
+	j2date((int) day + POSTGRES_EPOCH_JDATE, &y, &mo, &d);
+	return FloorDiv((int64) (y - 2001) * 12 + (mo - 1), months);
+}
+
+/* The local day (since 2000-01-01) period p (of months months) starts on. */
+static int32
+MonthPeriodStartDay(int32 months, int64 p)
+{
+	int64		mon = p * months;
+
+	return date2j(2001 + (int) FloorDiv(mon, 12), (int) (mon - FloorDiv(mon, 12) * 12) + 1, 1) -
+		POSTGRES_EPOCH_JDATE;
+}
+
+/*
+ * The period holding local day day, for periods of months months, from the
+ * cache's table of period starts, built or widened first if the day is not
+ * in it.  The table holds years 1 to 200000 at most, where date2j() and
+ * j2date() agree, far beyond any real data; other days, and rows that would
+ * make the table too large, are computed as they come.
+ */
+static pg_noinline int64
+MonthPeriodMiss(OffsetCache *c, int32 months, int64 day)
+{
+	int64		p,
+				first,
+				end;
+	int32		k;
+
+	if (c->months != months || c->nper == 0 || day < c->pday[0] || day >= c->pday[c->nper])
 	{
-		if (pg_next_dst_boundary(&probe, &before, &bisdst, &boundary, &after, &aisdst, c->tz) != 1 ||
-			boundary > t)
-			break;
-		lo = probe = boundary;
+		int64		minp = FloorDiv((int64) -2000 * 12, months) + 1,
+					maxp = FloorDiv((int64) 198000 * 12, months);
+
+		if (day < -730000 || day > (int64) 72000000)
+			return MonthPeriodOfDay(months, day);
+		p = MonthPeriodOfDay(months, day);
+		if (c->months != months || c->nper == 0)
+		{
+			first = p - Max(MONTH_SPAN / months, 1);
+			end = p + Max(MONTH_SPAN / months, 1) + 1;
+		}
+		else
+		{
+			int64		span = Max((int64) c->nper, MONTH_SPAN / months);
+
+			first = Min(c->pfirst, p - span);
+			end = Max(c->pfirst + c->nper, p + span + 1);
+		}
+		first = Max(first, minp);
+		end = Min(end, maxp);
+		if (p < first || p >= end || end - first > MONTH_MAX_PERIODS)
+			return p;
+		if (c->pday != NULL)
+			pfree(c->pday);
+		c->pday = MemoryContextAlloc(c->cxt, sizeof(int32) * (end - first + 1));
+		for (int64 q = first; q <= end; q++)
+			c->pday[q - first] = MonthPeriodStartDay(months, q);
+		c->months = months;
+		c->pfirst = first;
+		c->nper = (int32) (end - first);
+		c->inv_pdays = (double) c->nper / (double) (c->pday[c->nper] - c->pday[0]);
+		k = (int32) (p - first);
+		c->phit_lo = c->pday[k];
+		c->phit_hi = c->pday[k + 1];
+		c->phit = p;
+		return p;
 	}
-	slot = c->n < (int) lengthof(c->w) ? c->n++ : (c->next++ % (int) lengthof(c->w));
-	c->w[slot].lo = (lo - EPOCH_DIFF_SECS) * USECS_PER_SEC;
-	c->w[slot].hi = (hi - EPOCH_DIFF_SECS) * USECS_PER_SEC;
-	c->w[slot].off_usec = (int64) off * USECS_PER_SEC;
-	return c->w[slot].off_usec;
+	/* a first guess from the mean period length, then the exact period */
+	k = (int32) ((double) (day - c->pday[0]) * c->inv_pdays);
+	k = Max(0, Min(k, c->nper - 1));
+	while (day < c->pday[k])
+		k--;
+	while (day >= c->pday[k + 1])
+		k++;
+	c->phit_lo = c->pday[k];
+	c->phit_hi = c->pday[k + 1];
+	c->phit = c->pfirst + k;
+	return c->phit;
 }
 
 /* Absolute period index of instant ts for the matrix's period and zone. */
-static inline int64
+static pg_attribute_always_inline int64
 PeriodIndex(const CohortMatrix *m, OffsetCache *c, TimestampTz ts)
 {
 	int64		local = ts + LocalOffset(c, ts);
@@ -212,50 +483,40 @@ PeriodIndex(const CohortMatrix *m, OffsetCache *c, TimestampTz ts)
 	if (m->months == 0)
 	{
 		/*
-		 * floor((local - origin) / length): a multiplication by the
-		 * reciprocal, then an exact correction, instead of a division
+		 * floor((local - origin) / length), without a division: within
+		 * +-2^52 microseconds (142 years) of 2001, x + bias is positive and
+		 * below 2^56, and the high half of its product with 2^64 / length
+		 * (rounded down) is the quotient or one less.  Farther away, divide.
 		 */
 		int64		x = local - ORIGIN_USEC;
 		int64		L = (int64) m->days * USECS_PER_DAY + m->time;
-		int64		q;
-		double		estimate;
-		int128		rest;
+		uint64		ux,
+					q;
 
 		if (unlikely(c->period_usec != L))
 		{
 			c->period_usec = L;
-			c->inv_period = 1.0 / (double) L;
+			c->bias_q = (((int64) 1 << 52) + L - 1) / L;
+			c->bias = c->bias_q * L;
+			c->magic = PG_UINT64_MAX / (uint64) L;
 		}
-		estimate = floor((double) x * c->inv_period);
-		/* beyond +-2^62 the estimate may not convert: divide exactly */
-		if (unlikely(fabs(estimate) > 4.6e18))
+		if (unlikely(x > ((int64) 1 << 52) || x < -((int64) 1 << 52)))
 			return FloorDiv(x, L);
-		q = (int64) estimate;
-		/* q * L may not fit in 64 bits (a period near the longest interval) */
-		rest = (int128) x - (int128) q * L;
-		while (rest < 0)
-		{
-			q--;
-			rest += L;
-		}
-		while (rest >= L)
-		{
+		ux = (uint64) (x + c->bias);
+		q = (uint64) (((uint128) ux * c->magic) >> 64);
+		if (ux - q * (uint64) L >= (uint64) L)
 			q++;
-			rest -= L;
-		}
-		return q;
+		return (int64) q - c->bias_q;
 	}
 	else
 	{
-		int			y,
-					mo,
-					d;
+		int64		day = FloorDiv(local, USECS_PER_DAY);
 
-		j2date((int) FloorDiv(local, USECS_PER_DAY) + POSTGRES_EPOCH_JDATE, &y, &mo, &d);
-		return FloorDiv((int64) (y - 2001) * 12 + (mo - 1), m->months);
+		if (likely(day >= c->phit_lo && day < c->phit_hi && c->months == m->months))
+			return c->phit;
+		return MonthPeriodMiss(c, m->months, day);
 	}
 }
-
 /* The instant a period starts: local start in the matrix's zone. */
 static TimestampTz
 PeriodStart(const CohortMatrix *m, pg_tz *tz, int64 index)
@@ -305,13 +566,16 @@ PeriodStart(const CohortMatrix *m, pg_tz *tz, int64 index)
  */
 
 /* Member key bytes, ordered as the values are (bigint: sign-flipped big-endian). */
-static void
+static inline void
 KeyBytes(int key_type, Datum d, const char **bytes, int *len, char *buf)
 {
 	if (key_type == KEY_TEXT)
 	{
-		text	   *t = DatumGetTextPP(d);
+		/* DatumGetTextPP(), without a call for the usual short inline value */
+		struct varlena *t = (struct varlena *) DatumGetPointer(d);
 
+		if (unlikely(VARATT_IS_EXTERNAL(t) || VARATT_IS_COMPRESSED(t)))
+			t = pg_detoast_datum_packed(t);
 		*bytes = VARDATA_ANY(t);
 		*len = VARSIZE_ANY_EXHDR(t);
 	}
@@ -352,6 +616,39 @@ KeyText(int key_type, const char *bytes, int len)
 		memcpy(uuid.data, bytes, UUID_LEN);
 		return DatumGetCString(DirectFunctionCall1(uuid_out, UUIDPGetDatum(&uuid)));
 	}
+}
+
+/* Whether len bytes at a and b are equal: short keys without a call. */
+static inline bool
+KeyEqual(const char *a, const char *b, int len)
+{
+	if (len >= 8 && len <= 16)
+	{
+		uint64		a1,
+					a2,
+					b1,
+					b2;
+
+		memcpy(&a1, a, 8);
+		memcpy(&b1, b, 8);
+		memcpy(&a2, a + len - 8, 8);
+		memcpy(&b2, b + len - 8, 8);
+		return a1 == b1 && a2 == b2;
+	}
+	if (len >= 4 && len < 8)
+	{
+		uint32		a1,
+					a2,
+					b1,
+					b2;
+
+		memcpy(&a1, a, 4);
+		memcpy(&b1, b, 4);
+		memcpy(&a2, a + len - 4, 4);
+		memcpy(&b2, b + len - 4, 4);
+		return a1 == b1 && a2 == b2;
+	}
+	return memcmp(a, b, len) == 0;
 }
 
 static int
@@ -445,7 +742,7 @@ CohortFindOrInsert(CohortMatrix **mp, const char *key, int len, uint32 hash, boo
 			if (s->key_len < 0)
 				break;
 			if (s->hash == hash && s->key_len == len &&
-				memcmp(COHORT_HEAP(m) + s->key_off, key, len) == 0)
+				KeyEqual(COHORT_HEAP(m) + s->key_off, key, len))
 				return i;
 		}
 		if (!insert)
@@ -470,6 +767,15 @@ CohortFindOrInsert(CohortMatrix **mp, const char *key, int len, uint32 hash, boo
 	}
 }
 
+/* Whether slot i holds the member of these key bytes. */
+static inline bool
+SlotHasKey(const CohortMatrix *m, int32 i, const char *key, int len)
+{
+	const CohortSlot *s = &COHORT_SLOTS(m)[i];
+
+	return s->key_len == len && KeyEqual(COHORT_HEAP(m) + s->key_off, key, len);
+}
+
 static inline bool
 SlotBit(const CohortMatrix *m, const CohortSlot *s, int32 rel)
 {
@@ -485,9 +791,10 @@ SlotBit(const CohortMatrix *m, const CohortSlot *s, int32 rel)
 /*
  * Mark member slot i active in relative period rel.  May put a new, larger
  * matrix in *mp; returns the member's slot index in the matrix now in *mp.
+ * CohortSetBit() is the usual case, rel within the member's bitset.
  */
 static int32
-CohortSetBit(CohortMatrix **mp, int32 i, int32 rel)
+CohortSetBitGrow(CohortMatrix **mp, int32 i, int32 rel)
 {
 	CohortMatrix *m = *mp;
 	CohortSlot *s = &COHORT_SLOTS(m)[i];
@@ -549,6 +856,27 @@ CohortSetBit(CohortMatrix **mp, int32 i, int32 rel)
 	if (rel > s->last)
 		s->last = rel;
 	return i;
+}
+
+static inline int32
+CohortSetBit(CohortMatrix **mp, int32 i, int32 rel)
+{
+	CohortMatrix *m = *mp;
+	CohortSlot *s = &COHORT_SLOTS(m)[i];
+	int32		b = rel - s->lo;
+
+	if (likely(s->bits_off >= 0 && rel >= s->lo && b < s->nbits))
+	{
+		uint32	   *w = (uint32 *) (COHORT_HEAP(m) + s->bits_off);
+
+		w[b >> 5] |= (uint32) 1 << (b & 31);
+		if (rel < s->first)
+			s->first = rel;
+		if (rel > s->last)
+			s->last = rel;
+		return i;
+	}
+	return CohortSetBitGrow(mp, i, rel);
 }
 
 /*
@@ -705,7 +1033,9 @@ cohort_matrix_sfunc(PG_FUNCTION_ARGS)
 		m->days = period->day;
 		m->time = period->time;
 		strlcpy(m->zone, zone, COHORT_ZONE_LEN);
-		m->base = PeriodIndex(m, GetOffsetCache(fcinfo, m->zone), PG_GETARG_TIMESTAMPTZ(2));
+		cache = GetOffsetCache(fcinfo, m->zone);
+		cache->last_state = NULL;	/* a new state, maybe where an old one was */
+		m->base = PeriodIndex(m, cache, PG_GETARG_TIMESTAMPTZ(2));
 		if (m->base > COHORT_MAX_INDEX || m->base < -COHORT_MAX_INDEX)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -723,12 +1053,13 @@ cohort_matrix_sfunc(PG_FUNCTION_ARGS)
 			PG_RETURN_POINTER(m);
 	}
 	/*
-	 * The zone's cache and the member type: checked once per state (an
-	 * aggregate's state stays at one address, but a direct call may pass any
-	 * matrix).
+	 * The zone's cache and the member type: checked once per state.  An
+	 * aggregate's state stays at one address, and a new one is made above,
+	 * so the member last seen in it can be trusted; a direct call may pass
+	 * any matrix, each in a copy that may be where the last one was.
 	 */
 	cache = (OffsetCache *) fcinfo->flinfo->fn_extra;
-	if (unlikely(cache == NULL || cache->last_state != (const void *) m))
+	if (unlikely(cache == NULL || cache->last_state != (const void *) m || !PM_IN_AGGREGATE(fcinfo)))
 	{
 		cache = GetOffsetCache(fcinfo, m->zone);
 		cache->arg_key_type = KeyTypeOf(get_fn_expr_argtype(fcinfo->flinfo, 1));
@@ -738,14 +1069,27 @@ cohort_matrix_sfunc(PG_FUNCTION_ARGS)
 					 errmsg("member of type %s does not match a cohort matrix of %s members",
 							KeyTypeName(cache->arg_key_type), KeyTypeName(m->key_type))));
 		cache->last_state = m;
+		cache->last_slot = -1;
 	}
 	rel = RelIndex(m, PeriodIndex(m, cache, PG_GETARG_TIMESTAMPTZ(2)));
 	CohortNoteRange(m, rel);
 	KeyBytes(m->key_type, PG_GETARG_DATUM(1), &key, &len, buf);
-	hash = hash_bytes((const unsigned char *) key, len);
-	i = CohortFindOrInsert(&m, key, len, hash, true);
-	(void) CohortSetBit(&m, i, rel);
+
+	/*
+	 * Events of one member often come together: the member of the last row
+	 * is compared first, and only another member is hashed and looked up.
+	 * (A slot holding the key is the member's in any matrix: a stale index
+	 * can only miss.)
+	 */
+	i = cache->last_slot;
+	if (i < 0 || i >= m->nslots || !SlotHasKey(m, i, key, len))
+	{
+		hash = hash_bytes((const unsigned char *) key, len);
+		i = CohortFindOrInsert(&m, key, len, hash, true);
+	}
+	i = CohortSetBit(&m, i, rel);
 	cache->last_state = m;		/* a rebuild moved it */
+	cache->last_slot = i;
 	PG_RETURN_POINTER(m);
 }
 

@@ -12,6 +12,11 @@
 /* platform_metrics.good_experience_nps: the default "good experience" NPS */
 extern double pm_good_experience_nps;
 
+/* Called by an aggregate or a window aggregate: what AggCheckCallContext() tests, inlined. */
+#define PM_IN_AGGREGATE(fcinfo) \
+	((fcinfo)->context != NULL && \
+	 (IsA((fcinfo)->context, AggState) || IsA((fcinfo)->context, WindowAggState)))
+
 /*
  * The by-reference state argument (0) of a transition or combine function,
  * to update in place: the argument itself when called by an aggregate (the
@@ -21,9 +26,8 @@ extern double pm_good_experience_nps;
 static inline struct varlena *
 pm_agg_state_arg(FunctionCallInfo fcinfo)
 {
-	/* what AggCheckCallContext() tests, inlined: this runs once per row */
-	if (fcinfo->context != NULL &&
-		(IsA(fcinfo->context, AggState) || IsA(fcinfo->context, WindowAggState)))
+	/* this runs once per row */
+	if (PM_IN_AGGREGATE(fcinfo))
 	{
 		struct varlena *v = (struct varlena *) PG_GETARG_POINTER(0);
 
