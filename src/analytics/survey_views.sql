@@ -165,13 +165,14 @@ counted AS (
       FROM @extschema@.survey_responses r
      WHERE r.capability IS NULL AND r.question = 'nps'
      GROUP BY r.wave),
+totals AS (
+    SELECT x.wave, x.hidden FROM @extschema@.pm_survey_cells x WHERE x.capability IS NULL AND x.team IS NULL),
 shown AS (
     SELECT w.wave, w.opened_at, w.closed_at,
-           CASE WHEN coalesce(c.n, 0) >= @extschema@.min_group_size()
-                     AND NOT coalesce((SELECT x.hidden FROM @extschema@.pm_survey_cells x
-                                        WHERE x.wave = w.wave AND x.capability IS NULL AND x.team IS NULL), false)
+           CASE WHEN coalesce(c.n, 0) >= @extschema@.min_group_size() AND NOT coalesce(t.hidden, false)
                 THEN c.n END AS n
-      FROM @extschema@.survey_waves w LEFT JOIN counted c ON c.wave = w.wave)
+      FROM @extschema@.survey_waves w LEFT JOIN counted c ON c.wave = w.wave
+           LEFT JOIN totals t ON t.wave = w.wave)
 SELECT s.wave, s.opened_at, s.closed_at, s.n AS responses,
        s.n::double precision / nullif(a.population, 0) AS response_rate
   FROM shown s CROSS JOIN asked a;
