@@ -208,8 +208,8 @@ AS $fn$
              WHERE w.closed_at IS NOT NULL AND r.question = 'nps') g
      WHERE g.n >= @extschema@.min_comment_group_size() AND g.comment IS NOT NULL AND g.comment <> ''
        AND (g.capability IS NOT NULL
-            OR EXISTS (SELECT FROM @extschema@.pm_survey_cells c
-                        WHERE c.wave = g.wave AND c.team = g.team AND c.capability IS NULL AND NOT c.hidden))
+            OR (g.wave, g.team) IN (SELECT c.wave, c.team FROM @extschema@.pm_survey_cells c
+                                     WHERE c.capability IS NULL AND c.team IS NOT NULL AND NOT c.hidden))
      ORDER BY g.wave, g.team, g.capability NULLS FIRST, g.comment
 $fn$;
 COMMENT ON FUNCTION @extschema@.pm_survey_comments() IS
