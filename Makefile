@@ -20,7 +20,7 @@ EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" platform_metr
 MODULE_big = platform_metrics
 OBJS = src/platform_metrics.o src/stats.o src/nps.o src/mandate_quadrant.o \
 	src/percentile.o src/ttv_percentile.o src/ttv_curve.o src/ttv_sketch.o \
-	src/cohort_matrix.o src/likert.o src/bh_adjust.o src/cronbach.o src/compat_1_1.o
+	src/cohort_matrix.o src/likert.o src/bh_adjust.o src/cronbach.o src/intervals.o src/compat_1_1.o
 
 # The analytics layer's module.  PGXS builds one MODULE_big; this one is
 # compiled with the same flags, linked as Makefile.shlib links a module, and
@@ -33,10 +33,10 @@ ANALYTICS_SO = src/analytics/platform_metrics_analytics$(DLSUFFIX)
 # script the upgrade chain starts from) are hand-written, in src/upgrade.
 LIBRARY_SQL = src/platform_metrics.sql src/nps.sql src/mandate_quadrant.sql \
 	src/percentile.sql src/ttv_percentile.sql src/ttv_curve.sql src/ttv_sketch.sql \
-	src/cohort_matrix.sql src/likert.sql
-ANALYTICS_SQL = src/analytics/platform_metrics_analytics.sql src/analytics/tables.sql src/analytics/waves.sql \
+	src/cohort_matrix.sql src/likert.sql src/intervals.sql
+ANALYTICS_SQL = src/analytics/platform_metrics_analytics.sql src/analytics/tables.sql src/analytics/waves.sql src/analytics/questions.sql \
 	src/analytics/settings.sql src/analytics/roles.sql src/analytics/ingest.sql \
-	src/analytics/survey_views.sql src/analytics/usage_views.sql src/analytics/adopted_privileges.sql
+	src/analytics/survey_views.sql src/analytics/question_views.sql src/analytics/usage_views.sql src/analytics/adopted_privileges.sql
 DATA_built = platform_metrics--$(EXTVERSION).sql platform_metrics_analytics--$(EXTVERSION).sql
 DATA = $(wildcard src/upgrade/*.sql)
 

@@ -27,6 +27,7 @@ INSERT INTO capabilities (capability, mandatory, launched_at) VALUES
     ('vault', false, '2025-01-01'), ('ci', true, '2025-01-01'), ('docs', false, '2025-01-01');
 INSERT INTO survey_waves (wave, opened_at) VALUES
     ('ZZ-old', '2025-01-01'), ('A-0', '2025-10-01'), ('A-1', '2026-01-01'), ('A-2', '2026-04-01');
+INSERT INTO survey_questions (question, scale) VALUES ('zz-pad', 'likert');
 -- but reads no answers and no view, and writes no answer
 SELECT pm_test.error_of(q) AS admin_may_not FROM unnest(ARRAY[
   'SELECT count(*) FROM platform_metrics.survey_responses',
@@ -66,7 +67,7 @@ SELECT * FROM ingest((SELECT jsonb_agg(jsonb_build_object('type', 'survey', 'res
                              unnest(scores) WITH ORDINALITY u(s, i)));
 -- comment attacks: the one person of d who rates vault; 10 people of small1
 -- rating ci (its 3 platform answers must still not show their comments); 10
--- answers to an invented question padding small2
+-- answers to another question padding small2 (an unregistered one is refused)
 SELECT * FROM ingest(jsonb_build_array(jsonb_build_object('type', 'survey', 'response_id', 'a1-d-vault', 'wave', 'A-1',
     'team', 'd', 'capability', 'vault', 'score', 2, 'comment', 'only I use vault in team d')));
 -- (and, for the matrix: vault rated 5 more times in A-1, docs only twice)
@@ -76,6 +77,8 @@ SELECT * FROM ingest((SELECT jsonb_agg(jsonb_build_object('type', 'survey', 'res
 SELECT * FROM ingest((SELECT jsonb_agg(jsonb_build_object('type', 'survey', 'response_id', 'a1-small1-ci-' || i, 'wave', 'A-1',
                                                           'team', 'small1', 'capability', 'ci', 'score', 4 + i % 7))
                         FROM generate_series(1, 10) i));
+SELECT pm_test.error_of($$SELECT * FROM platform_metrics.ingest('[{"type": "survey", "response_id": "a1-pad-0", "wave": "A-1",
+    "team": "small2", "question": "invented", "score": 5, "comment": "pad"}]')$$) AS unregistered_question;
 SELECT * FROM ingest((SELECT jsonb_agg(jsonb_build_object('type', 'survey', 'response_id', 'a1-pad-' || i, 'wave', 'A-1',
                                                           'team', 'small2', 'question', 'zz-pad', 'score', 5, 'comment', 'pad ' || i))
                         FROM generate_series(1, 10) i));
@@ -129,10 +132,12 @@ SELECT wave, nps, previous_nps, p_value FROM nps_trend ORDER BY wave;
 -- 3. Comments by their own group ------------------------------------------------
 -- At the default threshold (10) only big1's platform comments show (10
 -- answers): not d's vault comment (1), not small1's (3 platform answers,
--- whatever its 10 ci answers), not the padding (an uncatalogued question),
--- nothing of the open wave.  They come sorted, not in the order they arrived
--- (which would tell whose is whose to someone who saw them answer).
-SELECT wave, team, capability, comment FROM survey_comments;
+-- whatever its 10 ci answers), nothing of the open wave; small2's padding
+-- shows as its own group (10 answers to zz-pad: a forging writer's, README)
+-- but makes no platform comment of small2 show.  They come sorted, not in the
+-- order they arrived (which would tell whose is whose to someone who saw
+-- them answer).
+SELECT wave, team, capability, question, comment FROM survey_comments;
 RESET SESSION AUTHORIZATION;
 -- At a threshold of 6, the platform answers of d (6) and mid (7) would
 -- qualify, but both are hidden in nps_by_team (complementary suppression):

@@ -166,7 +166,8 @@ typedef enum FieldKind
 	F_KIND,						/* use, adopt or abandon */
 	F_SCORE,					/* whole number 0..10 */
 	F_HOURS,					/* number, 0.01..999999.99 once rounded */
-	F_COMMENT					/* string or null */
+	F_COMMENT,					/* string or null */
+	F_UUID						/* string holding a UUID */
 } FieldKind;
 
 typedef struct FieldSpec
@@ -209,7 +210,7 @@ static const EventSpec event_specs[] = {
 	{{NULL, NULL, NULL}}},
 	{"survey", {{"response_id", F_TEXT, true}, {"wave", F_TEXT, true}, {"team", F_TEXT, true},
 			{"capability", F_TEXT, false}, {"question", F_TEXT, false}, {"score", F_SCORE, true},
-	{"comment", F_COMMENT, false}, {"submitted_at", F_TIMESTAMP, false}},
+	{"comment", F_COMMENT, false}, {"submitted_at", F_TIMESTAMP, false}, {"submission_id", F_UUID, false}},
 	{{NULL, NULL, NULL}}},
 	{"onboarding", {{"subject", F_TEXT, true}, {"team", F_TEXT, true}, {"milestone", F_TEXT, false},
 	{"started_at", F_TIMESTAMP, true}, {"reached_at", F_TIMESTAMP, false}},
@@ -361,6 +362,36 @@ StringIs(JsonbValue *v, const char *s)
 }
 
 /*
+ * Whether s is a UUID in the form uuid_in reads: 32 hex digits, optionally
+ * in braces, with a hyphen allowed after any group of four digits.
+ */
+static bool
+IsUuid(const char *s, int len)
+{
+	int			i = 0,
+				digits = 0;
+	bool		braces = len > 0 && s[0] == '{';
+
+	if (braces)
+	{
+		if (len < 2 || s[len - 1] != '}')
+			return false;
+		i = 1;
+		len--;
+	}
+	for (; i < len; i++)
+	{
+		if (isxdigit((unsigned char) s[i]))
+			digits++;
+		else if (s[i] == '-' && digits > 0 && digits < 32 && digits % 4 == 0 && s[i - 1] != '-')
+			continue;
+		else
+			return false;
+	}
+	return digits == 32 && s[len - 1] != '-';
+}
+
+/*
  * What is wrong with field f of object obj, or NULL.  A timestamp field that
  * is present and valid is returned in *ts, with *has_ts set.
  */
@@ -423,6 +454,11 @@ CheckField(JsonbContainer *obj, const FieldSpec *f, TimestampTz *ts, bool *has_t
 		case F_COMMENT:
 			if (v.type != jbvString)
 				return pstrdup("field \"comment\" must be a string");
+			break;
+		case F_UUID:
+			if (v.type != jbvString || !IsUuid(v.val.string.val, v.val.string.len))
+				return psprintf("field \"%s\" must be a UUID such as \"0b6f4e1c-3d2a-4f8e-9c1b-7a5d2e8f0c3b\", not %s",
+								f->name, ValueText(&v));
 			break;
 	}
 	return NULL;

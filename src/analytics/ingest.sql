@@ -23,6 +23,7 @@ DECLARE
     team_names text[];
     capability_names text[];
     wave_names text[];
+    question_names text[];
 BEGIN
     accepted := 0;
     duplicates := 0;
@@ -46,8 +47,10 @@ BEGIN
     -- the waves answered (survey events are few beside usage events: one more
     -- walk, only for batches that have them)
     IF 'survey' = ANY (kinds) THEN
-        wave_names := ARRAY(SELECT DISTINCT a.doc ->> 'wave' FROM jsonb_array_elements(events) AS a(doc)
-                             WHERE a.doc ->> 'type' = 'survey');
+        SELECT array_agg(DISTINCT a.doc ->> 'wave'), array_agg(DISTINCT coalesce(a.doc ->> 'question', 'nps'))
+          INTO wave_names, question_names
+          FROM jsonb_array_elements(events) AS a(doc)
+         WHERE a.doc ->> 'type' = 'survey';
     END IF;
     -- Unknown teams, capabilities and waves: the distinct names are checked, and
     -- only when one is missing is the first index that uses it looked up.
@@ -59,16 +62,64 @@ BEGIN
              WHERE NOT EXISTS (SELECT FROM @extschema@.capabilities x WHERE x.capability = c)
             UNION ALL
             SELECT 'wave', w FROM unnest(wave_names) AS w
-             WHERE NOT EXISTS (SELECT FROM @extschema@.survey_waves x WHERE x.wave = w)) v
+             WHERE NOT EXISTS (SELECT FROM @extschema@.survey_waves x WHERE x.wave = w)
+            UNION ALL
+            SELECT 'question', q FROM unnest(question_names) AS q
+             WHERE NOT EXISTS (SELECT FROM @extschema@.survey_questions x WHERE x.question = q)) v
      LIMIT 1;
     IF FOUND THEN
         SELECT a.idx - 1 AS idx, format('unknown %s "%s"', bad.field, bad.name) AS problem INTO bad
           FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx)
-         WHERE a.doc ->> bad.field = bad.name
+         WHERE CASE WHEN bad.field = 'question'
+                    THEN a.doc ->> 'type' = 'survey' AND coalesce(a.doc ->> 'question', 'nps') = bad.name
+                    ELSE a.doc ->> bad.field = bad.name END
          ORDER BY a.idx LIMIT 1;
         RAISE EXCEPTION 'invalid event at index %: %', bad.idx, bad.problem
             USING ERRCODE = '23503',
-                  HINT = 'Register teams, capabilities and survey waves first (platform_metrics_admin); nothing of this batch was stored.';
+                  HINT = CASE WHEN bad.problem LIKE 'unknown question%'
+                              THEN 'Register the question in survey_questions first (platform_metrics_admin); nothing of this batch was stored.'
+                              ELSE 'Register teams, capabilities and survey waves first (platform_metrics_admin); nothing of this batch was stored.' END;
+    END IF;
+    -- Every answer within its question's scale (the C walk checked 0..10, the
+    -- widest scale), and one answer per submission, question and capability
+    -- in a wave, within the batch and against what is stored.
+    IF 'survey' = ANY (kinds) THEN
+        SELECT a.idx - 1 AS idx, q.question, q.low, q.high, a.doc -> 'score' AS score INTO bad
+          FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx)
+          JOIN @extschema@.survey_questions q ON q.question = coalesce(a.doc ->> 'question', 'nps')
+         WHERE a.doc ->> 'type' = 'survey' AND (a.doc ->> 'score')::smallint NOT BETWEEN q.low AND q.high
+         ORDER BY a.idx LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'invalid event at index %: field "score" must be from % to % for question "%", not %',
+                bad.idx, bad.low, bad.high, bad.question, bad.score
+                USING ERRCODE = '22023',
+                      HINT = 'Nothing of this batch was stored; correct the event and send the batch again.';
+        END IF;
+        IF jsonb_path_exists(events, '$[*].submission_id') THEN
+            SELECT s.idx - 1 AS idx, s.submission_id INTO bad
+              FROM (SELECT a.idx, a.doc ->> 'submission_id' AS submission_id,
+                           count(*) OVER (PARTITION BY a.doc ->> 'wave', (a.doc ->> 'submission_id')::uuid,
+                                          coalesce(a.doc ->> 'question', 'nps'), coalesce(a.doc ->> 'capability', '')) AS n,
+                           EXISTS (SELECT FROM @extschema@.survey_responses r
+                                    WHERE r.wave = a.doc ->> 'wave' AND r.submission_id = (a.doc ->> 'submission_id')::uuid
+                                      AND r.question = coalesce(a.doc ->> 'question', 'nps')
+                                      AND coalesce(r.capability, '') = coalesce(a.doc ->> 'capability', '')
+                                      AND r.response_id <> a.doc ->> 'response_id') AS stored,
+                           EXISTS (SELECT FROM @extschema@.survey_responses r
+                                    WHERE r.response_id = a.doc ->> 'response_id') AS duplicate
+                      FROM (SELECT DISTINCT ON (e.doc ->> 'response_id') e.doc, e.idx
+                              FROM jsonb_array_elements(events) WITH ORDINALITY AS e(doc, idx)
+                             WHERE e.doc ->> 'type' = 'survey' AND e.doc ? 'submission_id'
+                             ORDER BY e.doc ->> 'response_id', e.idx) a) s
+             WHERE NOT s.duplicate AND (s.n > 1 OR s.stored)
+             ORDER BY s.idx LIMIT 1;
+            IF FOUND THEN
+                RAISE EXCEPTION 'invalid event at index %: submission "%" already answered this question in this wave',
+                    bad.idx, bad.submission_id
+                    USING ERRCODE = '23505',
+                          HINT = 'A submission gives one answer per question (and capability) in a wave; nothing of this batch was stored.';
+            END IF;
+        END IF;
     END IF;
     -- A closed wave takes no new answers (an answer already stored is a
     -- duplicate, as always).  The trigger on survey_responses enforces it
@@ -105,10 +156,12 @@ BEGIN
 
     IF 'survey' = ANY (kinds) THEN
         WITH ins AS (
-            INSERT INTO @extschema@.survey_responses (response_id, wave, team, capability, question, score, comment, submitted_at)
+            INSERT INTO @extschema@.survey_responses (response_id, wave, team, capability, question, score, comment,
+                                                      submitted_at, submission_id)
             SELECT doc ->> 'response_id', doc ->> 'wave', doc ->> 'team', doc ->> 'capability',
                    coalesce(doc ->> 'question', 'nps'), (doc ->> 'score')::smallint, doc ->> 'comment',
-                   coalesce(@extschema@.pm_parse_timestamptz(doc ->> 'submitted_at'), now())
+                   coalesce(@extschema@.pm_parse_timestamptz(doc ->> 'submitted_at'), now()),
+                   (doc ->> 'submission_id')::uuid
               FROM jsonb_array_elements(events) AS a(doc) WHERE doc ->> 'type' = 'survey'
              ORDER BY doc ->> 'response_id'
             ON CONFLICT (response_id) DO NOTHING RETURNING 1)

@@ -25,6 +25,11 @@ GRANT SELECT (subject, milestone, reached_at), UPDATE (reached_at) ON @extschema
 GRANT SELECT (feedback_id, synthesized_at, theme, acted_at, communicated_at),
     UPDATE (synthesized_at, theme, acted_at, communicated_at) ON @extschema@.feedback
     TO platform_metrics_writer;
--- The admin registers teams, capabilities and survey waves, and closes waves.
-GRANT SELECT, INSERT, UPDATE ON @extschema@.teams, @extschema@.capabilities, @extschema@.survey_waves
+-- The admin registers teams, capabilities, survey waves and questions, and
+-- closes waves.
+GRANT SELECT, INSERT, UPDATE ON @extschema@.teams, @extschema@.capabilities, @extschema@.survey_waves,
+    @extschema@.survey_questions
     TO platform_metrics_admin;
+-- The reader reads the question catalogue (wording, scale, dimension) beside
+-- the views; it holds no answer.
+GRANT SELECT ON @extschema@.survey_questions TO platform_metrics_reader;

@@ -1,78 +1,149 @@
 -- survey_views.sql: what readers see of the survey, above the anonymity thresholds
 
--- One suppression mechanism for every survey view (since 1.3).  pm_survey_cells
--- holds each publishable group of a closed wave's catalogued answers (until
--- the question catalogue: the nps question), with its summary and whether it
--- is hidden:
---   the wave (capability NULL, team NULL): the platform question's total;
---   each team in the wave (capability NULL): the platform question by team;
+-- One suppression mechanism for every survey view (since 1.3; every question
+-- since 1.4).  pm_survey_cells holds each publishable group of a closed
+-- wave's answers to each question, with its summary and whether it is hidden:
+--   the wave (capability NULL, team NULL): the question's total;
+--   each team in the wave (capability NULL): the question by team;
 --   each capability in the wave (team NULL): that capability's answers.
 -- A group with fewer than min_group_size() answers is hidden.  The teams of a
 -- wave partition its total, so the hidden teams' answers are known per
--- category as "total minus shown teams": when a wave has a small team, the
--- next-smallest teams are hidden too, until the hidden answers are safe to
--- leave as a remainder (pm_hidden_answers_safe): at least min_group_size() of
--- them, at least two in every category, and enough teams that one answer taken
--- away still leaves two.  Then no hidden team's category count is pinned to
--- one value, even for someone who knows how many of each hidden team answered
--- and is one of the hidden respondents (README, Anonymity).  If hiding every
--- team is not enough, the wave's total is hidden as well.
--- Capabilities have no published total, so nothing can be subtracted there.
+-- category as "total minus shown teams": when a question has a small team in
+-- a wave, the next-smallest teams are hidden too, until the hidden answers
+-- are safe to leave as a remainder (pm_hidden_answers_safe): at least
+-- min_group_size() of them, at least two in every category the views publish
+-- (promoters, passives and detractors for an nps question; favourable and
+-- not for the others), and enough teams that one answer taken away still
+-- leaves two.  Then no hidden team's category count is pinned to one value,
+-- even for someone who knows how many of each hidden team answered and is
+-- one of the hidden respondents (README, Anonymity).  If hiding every team
+-- is not enough, the question's total is hidden as well.  Capabilities have
+-- no published total, so nothing can be subtracted there.
+CREATE OR REPLACE FUNCTION @extschema@.pm_hidden_answers_safe(categories bigint[], k integer,
+        groups bigint, single_answer_groups bigint)
+    RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN categories IS NOT NULL
+           AND (SELECT pg_catalog.sum(c) FROM pg_catalog.unnest(categories) AS c) >= k
+           AND 2 <= ALL (categories)
+           AND (groups >= 3 OR (groups = 2 AND single_answer_groups = 0));
+COMMENT ON FUNCTION @extschema@.pm_hidden_answers_safe(bigint[], integer, bigint, bigint) IS
+    'Whether the hidden answers of a question in a wave (counted per published category, in groups of which single_answer_groups have one answer) may be left as a remainder: at least k, two of every category, two groups left without any one answer';
 CREATE OR REPLACE FUNCTION @extschema@.pm_hidden_answers_safe(hidden @extschema@.nps_summary, k integer,
         groups bigint, single_answer_groups bigint)
     RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN hidden IS NOT NULL AND @extschema@.responses(hidden) >= k
-           AND @extschema@.promoters(hidden) >= 2 AND @extschema@.passives(hidden) >= 2
-           AND @extschema@.detractors(hidden) >= 2
-           AND (groups >= 3 OR (groups = 2 AND single_answer_groups = 0));
+    RETURN @extschema@.pm_hidden_answers_safe(
+               ARRAY[@extschema@.promoters(hidden), @extschema@.passives(hidden), @extschema@.detractors(hidden)],
+               k, groups, single_answer_groups);
 COMMENT ON FUNCTION @extschema@.pm_hidden_answers_safe(@extschema@.nps_summary, integer, bigint, bigint) IS
-    'Whether the hidden answers of a wave (in groups, of which single_answer_groups have one answer) may be left as a remainder: at least k, two of every category, two groups left without any one answer';
+    'pm_hidden_answers_safe of an NPS summary''s promoters, passives and detractors (the 1.3 form)';
+
+-- The summaries of the views: every answer is kept in a likert_summary of
+-- 0..10, the widest scale, whatever its question's (counts outside the
+-- question's scale are zero); these read them as the question scores them.
+CREATE OR REPLACE FUNCTION @extschema@.pm_favorable_count(s @extschema@.likert_summary, favorable_from integer,
+        reverse_coded boolean)
+    RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (SELECT pg_catalog.sum(d.c)::bigint
+              FROM pg_catalog.unnest(@extschema@.distribution(s)) WITH ORDINALITY AS d(c, i)
+             WHERE CASE WHEN reverse_coded THEN d.i - 1 <= favorable_from ELSE d.i - 1 >= favorable_from END);
+COMMENT ON FUNCTION @extschema@.pm_favorable_count(@extschema@.likert_summary, integer, boolean) IS
+    'Internal: the favourable answers of a 0..10 summary (at or above favorable_from; at or below it when reverse_coded)';
+
+CREATE OR REPLACE FUNCTION @extschema@.pm_answer_categories(s @extschema@.likert_summary, scale text,
+        favorable_from integer, reverse_coded boolean)
+    RETURNS bigint[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN scale = 'nps'
+                THEN (SELECT ARRAY[pg_catalog.sum(d.c) FILTER (WHERE d.i <= 7), pg_catalog.sum(d.c) FILTER (WHERE d.i IN (8, 9)),
+                                   pg_catalog.sum(d.c) FILTER (WHERE d.i >= 10)]::bigint[]
+                        FROM pg_catalog.unnest(@extschema@.distribution(s)) WITH ORDINALITY AS d(c, i))
+                ELSE ARRAY[@extschema@.responses(s) - @extschema@.pm_favorable_count(s, favorable_from, reverse_coded),
+                           @extschema@.pm_favorable_count(s, favorable_from, reverse_coded)] END;
+COMMENT ON FUNCTION @extschema@.pm_answer_categories(@extschema@.likert_summary, text, integer, boolean) IS
+    'Internal: the counts of the categories the views publish of a question (detractors, passives, promoters; or not favourable, favourable)';
+
+CREATE OR REPLACE FUNCTION @extschema@.pm_nps_summary(s @extschema@.likert_summary)
+    RETURNS @extschema@.nps_summary LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (SELECT pg_catalog.format('promoters=%s passives=%s detractors=%s', c[3], c[2], c[1])::@extschema@.nps_summary
+              FROM (SELECT @extschema@.pm_answer_categories(s, 'nps', NULL, NULL) AS c) x);
+COMMENT ON FUNCTION @extschema@.pm_nps_summary(@extschema@.likert_summary) IS
+    'Internal: the nps_summary of a 0..10 likert_summary';
+
+CREATE OR REPLACE FUNCTION @extschema@.pm_likert_minus(a @extschema@.likert_summary, b @extschema@.likert_summary)
+    RETURNS @extschema@.likert_summary LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (SELECT pg_catalog.format('low=0 high=10 counts={%s}', pg_catalog.string_agg((x.c - y.c)::text, ',' ORDER BY x.i))::@extschema@.likert_summary
+              FROM pg_catalog.unnest(@extschema@.distribution(a)) WITH ORDINALITY AS x(c, i)
+              JOIN pg_catalog.unnest(@extschema@.distribution(b)) WITH ORDINALITY AS y(c, i) ON y.i = x.i
+            HAVING pg_catalog.sum(x.c - y.c) > 0);
+COMMENT ON FUNCTION @extschema@.pm_likert_minus(@extschema@.likert_summary, @extschema@.likert_summary) IS
+    'Internal: the answers of a 0..10 summary a that are not in its part b (the rest of the organisation), NULL when none';
 
 CREATE OR REPLACE VIEW @extschema@.pm_survey_cells WITH (security_barrier) AS
 WITH threshold AS (
     SELECT @extschema@.min_group_size() AS k),
 answers AS (
-    SELECT r.wave, r.team, r.capability, r.score
+    -- one aggregate per (wave, question, team, capability), read once: a
+    -- view's condition on the wave or question reaches the scan
+    SELECT r.wave, r.question, r.team, r.capability,
+           @extschema@.likert_summary(r.score::integer, 0, 10) AS ls, count(*) AS n
       FROM @extschema@.survey_responses r
       JOIN @extschema@.survey_waves w ON w.wave = r.wave
-     WHERE w.closed_at IS NOT NULL AND r.question = 'nps'),
-totals AS (
-    SELECT a.wave, a.capability, @extschema@.nps_summary(a.score::integer) AS s, count(*) AS n
-      FROM answers a
-     GROUP BY a.wave, a.capability),
-by_team AS (
-    SELECT a.wave, a.team, @extschema@.nps_summary(a.score::integer) AS s, count(*) AS n
-      FROM answers a
-     WHERE a.capability IS NULL
-     GROUP BY a.wave, a.team),
+     WHERE w.closed_at IS NOT NULL
+     GROUP BY r.wave, r.question, r.team, r.capability),
 ordered AS (
-    -- small teams first, then the others from the smallest: hidden_before is
-    -- what hiding every team before this one would hide
-    SELECT b.wave, b.team, b.s, b.n, b.n < t.k AS small,
-           bool_or(b.n < t.k) OVER w AS wave_has_small,
-           @extschema@.rollup(b.s) OVER before AS hidden_before,
-           count(*) OVER before AS teams_before,
-           count(*) FILTER (WHERE b.n = 1) OVER before AS singles_before,
-           count(*) OVER w AS teams,
-           count(*) FILTER (WHERE b.n = 1) OVER w AS singles
-      FROM by_team b CROSS JOIN threshold t
-    WINDOW w AS (PARTITION BY b.wave),
-           before AS (w ORDER BY b.n < t.k DESC, b.n, b.team ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)),
-wave_flags AS (
-    SELECT DISTINCT o.wave, o.wave_has_small, o.teams, o.singles FROM ordered o)
-SELECT o.wave, NULL::text AS capability, o.team, o.s, o.n,
-       o.small OR (o.wave_has_small
-                   AND NOT @extschema@.pm_hidden_answers_safe(o.hidden_before, t.k, o.teams_before, o.singles_before))
-           AS hidden
-  FROM ordered o CROSS JOIN threshold t
-UNION ALL
-SELECT g.wave, g.capability, NULL::text, g.s, g.n,
-       g.n < t.k OR (g.capability IS NULL AND coalesce(f.wave_has_small, false)
-                     AND NOT @extschema@.pm_hidden_answers_safe(g.s, t.k, f.teams, f.singles))
-  FROM totals g CROSS JOIN threshold t
-       LEFT JOIN wave_flags f ON f.wave = g.wave AND g.capability IS NULL;
+    -- per question and wave, the teams' platform answers (capability NULL):
+    -- small teams first, then the others from the smallest; hidden_before is
+    -- what hiding every team before this one would hide.  The total is the
+    -- rollup of the teams, a capability's cell the rollup of its rows.
+    SELECT a.wave, a.question, a.team, a.capability, a.ls, a.n,
+           a.capability IS NULL AND a.n < t.k AS small,
+           coalesce(bool_or(a.n < t.k) FILTER (WHERE a.capability IS NULL) OVER w, false) AS wave_has_small,
+           @extschema@.rollup(a.ls) FILTER (WHERE a.capability IS NULL) OVER before AS hidden_before,
+           count(*) FILTER (WHERE a.capability IS NULL) OVER before AS teams_before,
+           count(*) FILTER (WHERE a.capability IS NULL AND a.n = 1) OVER before AS singles_before,
+           count(*) FILTER (WHERE a.capability IS NULL) OVER w AS teams,
+           count(*) FILTER (WHERE a.capability IS NULL AND a.n = 1) OVER w AS singles,
+           @extschema@.rollup(a.ls) FILTER (WHERE a.capability IS NULL) OVER w AS total_ls,
+           sum(a.n) FILTER (WHERE a.capability IS NULL) OVER w AS total_n,
+           row_number() OVER ord = 1 AND a.capability IS NULL AS first_team,
+           @extschema@.rollup(a.ls) OVER c AS capability_ls, sum(a.n) OVER c AS capability_n,
+           row_number() OVER (c ORDER BY a.team) = 1 AS first_of_capability
+      FROM answers a CROSS JOIN threshold t
+    WINDOW w AS (PARTITION BY a.wave, a.question),
+           ord AS (w ORDER BY a.capability IS NULL DESC, a.capability IS NULL AND a.n < t.k DESC, a.n, a.team),
+           before AS (ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
+           c AS (PARTITION BY a.wave, a.question, a.capability)),
+cells AS (
+    SELECT o.wave, o.question, g.kind,
+           CASE WHEN g.kind = 'capability' THEN o.capability END AS capability,
+           CASE WHEN g.kind = 'team' THEN o.team END AS team,
+           CASE g.kind WHEN 'team' THEN o.ls WHEN 'total' THEN o.total_ls ELSE o.capability_ls END AS ls,
+           CASE g.kind WHEN 'team' THEN o.n WHEN 'total' THEN o.total_n ELSE o.capability_n END::bigint AS n,
+           o.small, o.wave_has_small, o.hidden_before, o.teams_before, o.singles_before, o.teams, o.singles
+      FROM ordered o
+           CROSS JOIN LATERAL (VALUES ('team'), ('total'), ('capability')) AS g(kind)
+     WHERE CASE g.kind WHEN 'team' THEN o.capability IS NULL
+                       WHEN 'total' THEN o.first_team
+                       ELSE o.capability IS NOT NULL AND o.first_of_capability END)
+SELECT x.wave, x.capability, x.team,
+       CASE WHEN q.scale = 'nps' THEN @extschema@.pm_nps_summary(x.ls) END AS s,
+       x.n,
+       CASE x.kind
+            WHEN 'team'
+            THEN x.small OR (x.wave_has_small
+                             AND NOT @extschema@.pm_hidden_answers_safe(
+                                 @extschema@.pm_answer_categories(x.hidden_before, q.scale, q.favorable_from, q.reverse_coded),
+                                 t.k, x.teams_before, x.singles_before))
+            WHEN 'total'
+            THEN x.n < t.k OR (x.wave_has_small
+                               AND NOT @extschema@.pm_hidden_answers_safe(
+                                   @extschema@.pm_answer_categories(x.ls, q.scale, q.favorable_from, q.reverse_coded),
+                                   t.k, x.teams, x.singles))
+            ELSE x.n < t.k END AS hidden,
+       x.question, x.ls
+  FROM cells x JOIN @extschema@.survey_questions q ON q.question = x.question
+       CROSS JOIN threshold t;
 COMMENT ON VIEW @extschema@.pm_survey_cells IS
-    'Internal: every publishable survey group of the closed waves, and whether it is hidden (the one suppression mechanism of the survey views)';
+    'Internal: every publishable survey group (wave, question; by team or capability) of the closed waves, and whether it is hidden (the one suppression mechanism of the survey views)';
 
 -- Platform NPS per survey wave (the question about the platform as a whole).
 CREATE OR REPLACE VIEW @extschema@.nps_by_survey WITH (security_barrier) AS
@@ -90,7 +161,7 @@ SELECT c.wave,
        c.hidden AS suppressed
   FROM @extschema@.pm_survey_cells c CROSS JOIN asked a
        CROSS JOIN LATERAL @extschema@.nps_ci(c.s, 0.95, greatest(a.population, c.n)) ci
- WHERE c.capability IS NULL AND c.team IS NULL;
+ WHERE c.question = 'nps' AND c.capability IS NULL AND c.team IS NULL;
 COMMENT ON VIEW @extschema@.nps_by_survey IS 'Platform NPS per closed survey wave with its 95% interval; suppressed waves show no numbers';
 COMMENT ON COLUMN @extschema@.nps_by_survey.wave IS 'Survey wave (closed)';
 COMMENT ON COLUMN @extschema@.nps_by_survey.responses IS 'Number of answers to the platform NPS question (NULL when suppressed)';
@@ -117,7 +188,7 @@ SELECT c.wave, c.team,
        c.hidden AS suppressed
   FROM @extschema@.pm_survey_cells c JOIN @extschema@.teams t ON t.team = c.team
        CROSS JOIN LATERAL @extschema@.nps_ci(c.s, 0.95, greatest(t.headcount, c.n)::bigint) ci
- WHERE c.capability IS NULL AND c.team IS NOT NULL;
+ WHERE c.question = 'nps' AND c.capability IS NULL AND c.team IS NOT NULL;
 COMMENT ON VIEW @extschema@.nps_by_team IS 'Platform NPS per team and closed wave; small teams suppressed, and the next-smallest too, so that the hidden answers can be recovered neither by subtraction nor by being all alike';
 COMMENT ON COLUMN @extschema@.nps_by_team.wave IS 'Survey wave (closed)';
 COMMENT ON COLUMN @extschema@.nps_by_team.team IS 'Team';
@@ -136,7 +207,7 @@ CREATE OR REPLACE VIEW @extschema@.nps_trend WITH (security_barrier) AS
 WITH shown AS (
     SELECT c.wave, w.opened_at, CASE WHEN NOT c.hidden THEN c.s END AS s
       FROM @extschema@.pm_survey_cells c JOIN @extschema@.survey_waves w ON w.wave = c.wave
-     WHERE c.capability IS NULL AND c.team IS NULL),
+     WHERE c.question = 'nps' AND c.capability IS NULL AND c.team IS NULL),
 paired AS (
     SELECT sh.wave, sh.s, lag(sh.s) OVER (ORDER BY sh.opened_at, sh.wave) AS prev FROM shown sh)
 SELECT p.wave,
@@ -166,7 +237,8 @@ counted AS (
      WHERE r.capability IS NULL AND r.question = 'nps'
      GROUP BY r.wave),
 totals AS (
-    SELECT x.wave, x.hidden FROM @extschema@.pm_survey_cells x WHERE x.capability IS NULL AND x.team IS NULL),
+    SELECT x.wave, x.hidden FROM @extschema@.pm_survey_cells x
+     WHERE x.question = 'nps' AND x.capability IS NULL AND x.team IS NULL),
 shown AS (
     SELECT w.wave, w.opened_at, w.closed_at,
            CASE WHEN coalesce(c.n, 0) >= @extschema@.min_group_size() AND NOT coalesce(t.hidden, false)
@@ -189,42 +261,56 @@ COMMENT ON COLUMN @extschema@.survey_progress.response_rate IS 'Answers divided 
 -- now come from a function the planner cannot look into: it decides which
 -- groups are large enough and returns only their comments, whatever the
 -- reader's query filters on.
+CREATE OR REPLACE FUNCTION @extschema@.pm_question_comments(OUT wave text, OUT team text, OUT capability text,
+        OUT question text, OUT comment text)
+    RETURNS SETOF record
+    LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE ROWS 1000
+    SET search_path = pg_catalog, pg_temp
+AS $fn$
+    -- A comment is shown with its wave, team, capability and question, so its
+    -- own group (wave, team, capability, question) must be large enough, and
+    -- open waves show nothing.  A team that the views hide for a question
+    -- shows no platform comments to it (their number would tell its size).
+    -- Rows come sorted, never in the order the answers arrived.
+    SELECT g.wave, g.team, g.capability, g.question, g.comment
+      FROM (SELECT r.wave, r.team, r.capability, r.question, r.comment,
+                   count(*) OVER (PARTITION BY r.wave, r.team, r.capability, r.question) AS n
+              FROM @extschema@.survey_responses r
+              JOIN @extschema@.survey_waves w ON w.wave = r.wave
+             WHERE w.closed_at IS NOT NULL) g
+     WHERE g.n >= @extschema@.min_comment_group_size() AND g.comment IS NOT NULL AND g.comment <> ''
+       AND (g.capability IS NOT NULL
+            OR (g.wave, g.team, g.question) IN (SELECT c.wave, c.team, c.question FROM @extschema@.pm_survey_cells c
+                                                 WHERE c.capability IS NULL AND c.team IS NOT NULL AND NOT c.hidden))
+     ORDER BY g.wave, g.team, g.capability NULLS FIRST, g.question, g.comment
+$fn$;
+COMMENT ON FUNCTION @extschema@.pm_question_comments() IS
+    'survey_comments: the comments of closed waves whose own group (wave, team, capability, question) has at least platform_metrics.min_comment_group_size answers';
+REVOKE ALL ON FUNCTION @extschema@.pm_question_comments() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.pm_question_comments() TO platform_metrics_reader;
+
+-- The 1.3 form, without the question (kept for roles granted it directly).
 CREATE OR REPLACE FUNCTION @extschema@.pm_survey_comments(OUT wave text, OUT team text, OUT capability text, OUT comment text)
     RETURNS SETOF record
     LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE ROWS 1000
     SET search_path = pg_catalog, pg_temp
 AS $fn$
-    -- A comment is shown with its wave, team and capability, so its own group
-    -- (wave, team, capability, question) must be large enough; answers to
-    -- questions not in the catalogue (until it arrives: all but nps) count
-    -- for nothing, and open waves show nothing.  A team that nps_by_team hides
-    -- shows no platform comments (their number would tell its size).  Rows
-    -- come sorted, never in the order the answers arrived.
-    SELECT g.wave, g.team, g.capability, g.comment
-      FROM (SELECT r.wave, r.team, r.capability, r.comment,
-                   count(*) OVER (PARTITION BY r.wave, r.team, r.capability, r.question) AS n
-              FROM @extschema@.survey_responses r
-              JOIN @extschema@.survey_waves w ON w.wave = r.wave
-             WHERE w.closed_at IS NOT NULL AND r.question = 'nps') g
-     WHERE g.n >= @extschema@.min_comment_group_size() AND g.comment IS NOT NULL AND g.comment <> ''
-       AND (g.capability IS NOT NULL
-            OR (g.wave, g.team) IN (SELECT c.wave, c.team FROM @extschema@.pm_survey_cells c
-                                     WHERE c.capability IS NULL AND c.team IS NOT NULL AND NOT c.hidden))
-     ORDER BY g.wave, g.team, g.capability NULLS FIRST, g.comment
+    SELECT c.wave, c.team, c.capability, c.comment FROM @extschema@.pm_question_comments() c
 $fn$;
 COMMENT ON FUNCTION @extschema@.pm_survey_comments() IS
-    'survey_comments: the comments of closed waves whose own group (wave, team, capability, question) has at least platform_metrics.min_comment_group_size answers';
+    'The comments of pm_question_comments() without their question (the 1.3 form of survey_comments)';
 REVOKE ALL ON FUNCTION @extschema@.pm_survey_comments() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION @extschema@.pm_survey_comments() TO platform_metrics_reader;
 
 CREATE OR REPLACE VIEW @extschema@.survey_comments WITH (security_barrier) AS
-SELECT c.wave, c.team, c.capability, c.comment FROM @extschema@.pm_survey_comments() c;
+SELECT c.wave, c.team, c.capability, c.comment, c.question FROM @extschema@.pm_question_comments() c;
 COMMENT ON VIEW @extschema@.survey_comments IS
     'Free-text comments of closed waves, for groups (wave, team, capability, question) with at least platform_metrics.min_comment_group_size answers';
 
 COMMENT ON COLUMN @extschema@.survey_comments.wave IS 'Survey wave';
 COMMENT ON COLUMN @extschema@.survey_comments.team IS 'Team of the respondent';
 COMMENT ON COLUMN @extschema@.survey_comments.capability IS 'Capability the answer was about (NULL: the platform)';
+COMMENT ON COLUMN @extschema@.survey_comments.question IS 'Question the comment came with (survey_questions)';
 COMMENT ON COLUMN @extschema@.survey_comments.comment IS 'The comment';
 
 -- The Mandate-Choice matrix, from each capability's answers in the latest
@@ -234,7 +320,7 @@ CREATE OR REPLACE VIEW @extschema@.capability_quadrants WITH (security_barrier) 
 WITH latest AS (
     SELECT DISTINCT ON (c.capability) c.capability, c.wave, c.s, c.n, c.hidden
       FROM @extschema@.pm_survey_cells c JOIN @extschema@.survey_waves w ON w.wave = c.wave
-     WHERE c.capability IS NOT NULL AND c.team IS NULL AND NOT c.hidden
+     WHERE c.question = 'nps' AND c.capability IS NOT NULL AND c.team IS NULL AND NOT c.hidden
      ORDER BY c.capability, w.opened_at DESC, c.wave DESC)
 SELECT c.capability, c.mandatory, l.wave,
        CASE WHEN NOT x.suppressed THEN l.n END AS responses,

@@ -46,6 +46,60 @@ COMMENT ON COLUMN @extschema@.survey_waves.opened_at IS 'When it opened (waves a
 COMMENT ON COLUMN @extschema@.survey_waves.closed_at IS 'When it closed; NULL while it takes answers. Once set, it does not change';
 COMMENT ON COLUMN @extschema@.survey_waves.description IS 'What the wave asked, in a sentence';
 
+-- survey_questions_bucket_hours: the hours an hours question's answers stand
+-- for, finite, not negative and ascending.
+CREATE OR REPLACE FUNCTION @extschema@.pm_hours_ascending(hours double precision[]) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN (SELECT pg_catalog.bool_and(h.v >= 0 AND h.v < 'Infinity'::double precision
+                                       AND (h.prev IS NULL OR h.v > h.prev))
+              FROM (SELECT u.v, pg_catalog.lag(u.v) OVER (ORDER BY u.i) AS prev
+                      FROM pg_catalog.unnest(hours) WITH ORDINALITY AS u(v, i)) h)
+           AND pg_catalog.array_position(hours, NULL) IS NULL;
+COMMENT ON FUNCTION @extschema@.pm_hours_ascending(double precision[]) IS
+    'Constraint survey_questions_bucket_hours: the hours are finite, not negative, and strictly ascending';
+
+-- The question catalogue (since 1.4): every answer is to a registered
+-- question, within its scale (questions.sql fills the defaults, checks the
+-- answers and freezes a scale once answered).  Scales lie within 0..10, the
+-- range survey_responses.score has always had.
+CREATE TABLE IF NOT EXISTS @extschema@.survey_questions (
+    question       text PRIMARY KEY
+                   CONSTRAINT survey_questions_question_not_empty CHECK (question <> ''),
+    wording        text NOT NULL DEFAULT '',
+    scale          text NOT NULL DEFAULT 'likert'
+                   CONSTRAINT survey_questions_scale CHECK (scale IN ('nps', 'likert', 'hours')),
+    low            smallint NOT NULL,
+    high           smallint NOT NULL,
+    bucket_hours   double precision[],
+    favorable_from smallint NOT NULL,
+    reverse_coded  boolean NOT NULL DEFAULT false,
+    dimension      text,
+    in_index       boolean NOT NULL DEFAULT false,
+    CONSTRAINT survey_questions_scale_range CHECK (low >= 0 AND high <= 10 AND low < high),
+    CONSTRAINT survey_questions_nps_scale CHECK (scale <> 'nps' OR (low = 0 AND high = 10)),
+    CONSTRAINT survey_questions_favorable_from CHECK (
+        CASE WHEN reverse_coded THEN favorable_from >= low AND favorable_from < high
+             ELSE favorable_from > low AND favorable_from <= high END),
+    CONSTRAINT survey_questions_bucket_hours CHECK (
+        CASE WHEN scale = 'hours'
+             THEN bucket_hours IS NOT NULL AND pg_catalog.array_ndims(bucket_hours) = 1
+                  AND pg_catalog.array_lower(bucket_hours, 1) = 1
+                  AND pg_catalog.cardinality(bucket_hours) = high - low + 1
+                  AND @extschema@.pm_hours_ascending(bucket_hours)
+             ELSE bucket_hours IS NULL END)
+);
+COMMENT ON TABLE @extschema@.survey_questions IS 'Survey questions: the scale every answer is checked against, and how the views score it';
+COMMENT ON COLUMN @extschema@.survey_questions.question IS 'Key the answers name in survey_responses.question, e.g. ease_of_deploy';
+COMMENT ON COLUMN @extschema@.survey_questions.wording IS 'The question as asked';
+COMMENT ON COLUMN @extschema@.survey_questions.scale IS 'nps (0-10), likert (low..high, e.g. 1-5) or hours (buckets low..high, each standing for bucket_hours hours a week)';
+COMMENT ON COLUMN @extschema@.survey_questions.low IS 'Lowest answer (default: 0 for nps, 1 otherwise)';
+COMMENT ON COLUMN @extschema@.survey_questions.high IS 'Highest answer (default: 10 for nps, 5 for likert, the last bucket for hours)';
+COMMENT ON COLUMN @extschema@.survey_questions.bucket_hours IS 'hours questions: hours per week each answer low..high stands for (ascending)';
+COMMENT ON COLUMN @extschema@.survey_questions.favorable_from IS 'Answers at or above it are favourable (at or below it when reverse_coded); default the top (bottom) two points';
+COMMENT ON COLUMN @extschema@.survey_questions.reverse_coded IS 'True when lower answers are better (time lost, cognitive load)';
+COMMENT ON COLUMN @extschema@.survey_questions.dimension IS 'What it measures, e.g. feedback loops, cognitive load, flow state (DevEx)';
+COMMENT ON COLUMN @extschema@.survey_questions.in_index IS 'Whether it counts towards devex_index';
+
 CREATE TABLE IF NOT EXISTS @extschema@.survey_responses (
     response_id  text PRIMARY KEY,
     wave         text NOT NULL
@@ -55,21 +109,24 @@ CREATE TABLE IF NOT EXISTS @extschema@.survey_responses (
                  CONSTRAINT survey_responses_unknown_team REFERENCES @extschema@.teams,
     capability   text
                  CONSTRAINT survey_responses_unknown_capability REFERENCES @extschema@.capabilities,
-    question     text NOT NULL DEFAULT 'nps',
+    question     text NOT NULL DEFAULT 'nps'
+                 CONSTRAINT survey_responses_unknown_question REFERENCES @extschema@.survey_questions,
     score        smallint NOT NULL
                  CONSTRAINT survey_responses_score_range CHECK (score BETWEEN 0 AND 10),
     comment      text,
-    submitted_at timestamptz NOT NULL DEFAULT now()
+    submitted_at timestamptz NOT NULL DEFAULT now(),
+    submission_id uuid
 );
 COMMENT ON TABLE @extschema@.survey_responses IS 'Anonymous survey answers: no column identifies the respondent; readable only through the views';
 COMMENT ON COLUMN @extschema@.survey_responses.response_id IS 'Identifier sent by the survey tool (idempotency key), not linked to a person';
 COMMENT ON COLUMN @extschema@.survey_responses.wave IS 'Survey wave (registered in survey_waves, open when the answer is stored)';
 COMMENT ON COLUMN @extschema@.survey_responses.team IS 'Team of the respondent';
 COMMENT ON COLUMN @extschema@.survey_responses.capability IS 'Capability asked about; NULL for the platform as a whole';
-COMMENT ON COLUMN @extschema@.survey_responses.question IS 'Question asked; nps for "how likely are you to recommend ..."';
-COMMENT ON COLUMN @extschema@.survey_responses.score IS 'Answer from 0 to 10';
+COMMENT ON COLUMN @extschema@.survey_responses.question IS 'Question answered (registered in survey_questions); nps for "how likely are you to recommend ..."';
+COMMENT ON COLUMN @extschema@.survey_responses.score IS 'Answer, within the question''s scale (0 to 10 at most)';
 COMMENT ON COLUMN @extschema@.survey_responses.comment IS 'Free-text comment, shown only for groups large enough to stay anonymous';
 COMMENT ON COLUMN @extschema@.survey_responses.submitted_at IS 'When the answer was submitted';
+COMMENT ON COLUMN @extschema@.survey_responses.submission_id IS 'Random id the survey tool gives one respondent''s answers in a wave (optional, never shown): per-respondent statistics';
 CREATE INDEX IF NOT EXISTS survey_responses_wave_team ON @extschema@.survey_responses (wave, team);
 CREATE INDEX IF NOT EXISTS survey_responses_submitted_brin ON @extschema@.survey_responses USING brin (submitted_at);
 
@@ -158,6 +215,7 @@ CREATE INDEX IF NOT EXISTS unplanned_work_occurred_brin ON @extschema@.unplanned
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.capabilities', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.teams', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.survey_waves', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.survey_questions', 'WHERE question <> ''nps''');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.survey_responses', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.usage_events', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.onboarding', '');

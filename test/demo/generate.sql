@@ -57,20 +57,21 @@ INSERT INTO survey_waves (wave, opened_at, description)
 SELECT to_char(at, 'YYYY-"Q"Q'), at, 'Quarterly developer survey'
   FROM (VALUES (now() - interval '11 months'), (now() - interval '8 months'),
                (now() - interval '5 months'), (now() - interval '2 months')) w(at);
-INSERT INTO survey_responses (response_id, wave, team, capability, score, comment, submitted_at)
+INSERT INTO survey_responses (response_id, wave, team, capability, score, comment, submitted_at, submission_id)
 SELECT 'w' || w.k || '-' || t.team || '-' || dev, to_char(w.at, 'YYYY-"Q"Q'), t.team, NULL,
        pg_temp.draw_score(w.p_prom, w.p_det),
        CASE WHEN random() < 0.1 THEN (ARRAY['builds are slow', 'docs are out of date', 'love the templates',
                                              'secrets rotation is painful', 'deploys got much faster'])[1 + floor(random() * 5)::int] END,
-       w.at + random() * interval '10 days'
+       w.at + random() * interval '10 days',
+       md5('w' || w.k || '-' || t.team || '-' || dev)::uuid
   FROM (VALUES (1, now() - interval '11 months', 0.39, 0.24), (2, now() - interval '8 months', 0.42, 0.17),
                (3, now() - interval '5 months', 0.52, 0.12), (4, now() - interval '2 months', 0.62, 0.08)) w(k, at, p_prom, p_det),
        teams t, generate_series(1, t.headcount) dev
  WHERE random() < 0.6;
 -- In the latest wave, each respondent also rates three capabilities (capability_questions).
-INSERT INTO survey_responses (response_id, wave, team, capability, score, submitted_at)
+INSERT INTO survey_responses (response_id, wave, team, capability, score, submitted_at, submission_id)
 SELECT r.response_id || '-' || c.capability, r.wave, r.team, c.capability,
-       pg_temp.draw_score(c.p_prom, c.p_det), r.submitted_at
+       pg_temp.draw_score(c.p_prom, c.p_det), r.submitted_at, r.submission_id
   FROM survey_responses r
        CROSS JOIN LATERAL (
            SELECT * FROM (VALUES ('ci-pipeline', 0.70, 0.06), ('secrets-vault', 0.10, 0.55),
@@ -82,6 +83,37 @@ SELECT r.response_id || '-' || c.capability, r.wave, r.team, c.capability,
             WHERE r.response_id IS NOT NULL          -- keeps the draw per respondent
             ORDER BY random() LIMIT :capability_questions) c
  WHERE r.response_id LIKE 'w4-%' AND r.capability IS NULL;
+-- The DevEx items (survey_questions): each respondent of the platform question
+-- also answers about nine in ten of them, in line with their NPS answer and
+-- better wave by wave: deploying a new service gets easier, cognitive load
+-- (reverse-coded) falls, and the time lost to platform issues falls from
+-- about 5 to about 2 hours a week.
+INSERT INTO survey_questions (question, wording, scale, bucket_hours, reverse_coded, dimension, in_index) VALUES
+    ('ease_of_deploy', 'How easy is it to deploy a new service? (1 very hard .. 5 very easy)', 'likert', NULL, false, 'feedback loops', true),
+    ('docs_findable', 'I can find the documentation I need (1 strongly disagree .. 5 strongly agree)', 'likert', NULL, false, 'cognitive load', true),
+    ('focus_time', 'I have enough uninterrupted time for deep work (1 .. 5)', 'likert', NULL, false, 'flow state', true),
+    ('cognitive_load', 'How mentally taxing is working with the platform? (1 not at all .. 5 very)', 'likert', NULL, true, 'cognitive load', true),
+    ('time_lost', 'How much time did platform issues cost you last week? (<1h, 1-2h, 2-4h, 4-8h, >8h)', 'hours',
+     '{0.5,1.5,3,6,10}', true, 'flow state', false);
+INSERT INTO survey_responses (response_id, wave, team, capability, question, score, submitted_at, submission_id)
+SELECT r.response_id || '-' || q.question, r.wave, r.team, NULL, q.question,
+       CASE q.question
+            WHEN 'ease_of_deploy' THEN 1 + floor(5 * least(greatest(0.55 * r.score / 10.0 + 0.45 * u - 0.19 + 0.07 * k, 0), 0.9999))
+            WHEN 'docs_findable' THEN 1 + floor(5 * least(greatest(0.3 * r.score / 10.0 + 0.7 * u - 0.05 + 0.03 * k, 0), 0.9999))
+            WHEN 'focus_time' THEN 1 + floor(5 * least(greatest(0.2 * r.score / 10.0 + 0.8 * u, 0), 0.9999))
+            WHEN 'cognitive_load' THEN 1 + floor(5 * least(greatest(0.5 * (1 - r.score / 10.0) + 0.5 * u + 0.1 - 0.05 * k, 0), 0.9999))
+            ELSE 1 + (SELECT count(*) FROM unnest(CASE k WHEN 1 THEN '{0.10,0.25,0.50,0.80}'::float8[]
+                                                         WHEN 2 THEN '{0.15,0.35,0.65,0.90}'
+                                                         WHEN 3 THEN '{0.22,0.47,0.77,0.92}'
+                                                         ELSE '{0.35,0.67,0.87,0.96}' END) c
+                       WHERE 0.8 * u + 0.2 * (1 - r.score / 10.0) > c) END,
+       r.submitted_at, r.submission_id
+  FROM survey_responses r
+       CROSS JOIN LATERAL (SELECT substr(r.response_id, 2, 1)::int AS k) w,
+       LATERAL (SELECT v.question, random() AS u, random() AS answers
+                  FROM (VALUES ('ease_of_deploy'), ('docs_findable'), ('focus_time'), ('cognitive_load'), ('time_lost')) v(question)
+                 WHERE r.response_id IS NOT NULL) q
+ WHERE r.capability IS NULL AND r.question = 'nps' AND q.answers < 0.9;
 UPDATE survey_waves SET closed_at = opened_at + interval '14 days';
 
 -- Onboarding: engineers start over the year; time to first deploy falls from about
