@@ -126,7 +126,6 @@ COMMENT ON COLUMN @extschema@.survey_responses.question IS 'Question answered (r
 COMMENT ON COLUMN @extschema@.survey_responses.score IS 'Answer, within the question''s scale (0 to 10 at most)';
 COMMENT ON COLUMN @extschema@.survey_responses.comment IS 'Free-text comment, shown only for groups large enough to stay anonymous';
 COMMENT ON COLUMN @extschema@.survey_responses.submitted_at IS 'When the answer was submitted';
-COMMENT ON COLUMN @extschema@.survey_responses.submission_id IS 'Random id the survey tool gives one respondent''s answers in a wave (optional, never shown): per-respondent statistics';
 CREATE INDEX IF NOT EXISTS survey_responses_wave_team ON @extschema@.survey_responses (wave, team);
 CREATE INDEX IF NOT EXISTS survey_responses_submitted_brin ON @extschema@.survey_responses USING brin (submitted_at);
 

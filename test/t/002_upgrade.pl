@@ -99,6 +99,10 @@ my $setup = q{
 SET search_path = public, platform_metrics;
 INSERT INTO teams SELECT 'team-' || i, 4 + i FROM generate_series(1, 6) i;
 INSERT INTO capabilities VALUES ('ci', true, '2026-01-01', 'CI'), ('docs', false, '2026-02-01', 'Docs');
+-- (from 1.3, answers go to registered waves: the wave is registered, open)
+DO $$BEGIN IF to_regclass('platform_metrics.survey_waves') IS NOT NULL THEN
+    INSERT INTO platform_metrics.survey_waves (wave, opened_at) VALUES ('2026-Q1', '2026-03-01');
+END IF; END$$;
 INSERT INTO survey_responses
 SELECT 'r' || i, '2026-Q1', 'team-' || (1 + i % 6), CASE WHEN i % 4 = 0 THEN 'ci' END, 'nps', (i * 7) % 11,
        CASE WHEN i % 9 = 0 THEN 'comment ' || i END, '2026-03-01'::timestamptz + i * interval '1 hour'
@@ -179,7 +183,7 @@ my $survey_snapshot = qq{
 SET search_path = public, platform_metrics;
 SELECT * FROM team_board ORDER BY 1, 2;
 SELECT * FROM nps_by_survey ORDER BY 1;
-SELECT * FROM survey_comments ORDER BY 1, 2, 3, 4;
+SELECT wave, team, capability, comment FROM survey_comments ORDER BY 1, 2, 3, 4;
 };
 my $survey_empty = q{
 SELECT (SELECT count(*) FROM platform_metrics.nps_by_survey) + (SELECT count(*) FROM platform_metrics.nps_by_team)
@@ -204,7 +208,7 @@ SELECT has_table_privilege('platform_metrics_writer', 'platform_metrics.teams', 
 my $role_privileges_13 = 'f|f|f|f|t|f|f|f|t|t|f';
 # raw rows, table by table, as text (lossless)
 my $rows = join "\nUNION ALL ", map {
-	"SELECT '$_', count(*) || ' ' || md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM platform_metrics.$_ t"
+	"SELECT '$_', count(*) || ' ' || md5(coalesce(string_agg((to_jsonb(t) - 'submission_id')::text, E'\\n' ORDER BY (to_jsonb(t) - 'submission_id')::text), '')) FROM platform_metrics.$_ t"
 } qw(capabilities teams survey_responses usage_events onboarding feedback unplanned_work);
 $rows .= ";";
 
@@ -218,10 +222,13 @@ CREATE FUNCTION pg_temp.others(acl aclitem[]) RETURNS text LANGUAGE sql
 SELECT c.relname, pg_temp.others(c.relacl), (SELECT string_agg(a.attname || '=' || pg_temp.others(a.attacl), ' ' ORDER BY a.attnum)
                                FROM pg_attribute a WHERE a.attrelid = c.oid AND pg_temp.others(a.attacl) IS NOT NULL)
   FROM pg_class c WHERE c.relnamespace = 'platform_metrics'::regnamespace AND c.relkind IN ('r', 'v')
-   AND c.relname NOT IN ('survey_waves', 'pm_survey_cells', 'survey_progress') ORDER BY 1;
+   AND c.relname NOT IN ('survey_waves', 'pm_survey_cells', 'survey_progress',
+                         'survey_questions', 'pm_question_cells', 'pm_submission_answers', 'question_scores',
+                         'question_scores_by_team', 'devex_index', 'survey_drivers', 'time_cost') ORDER BY 1;
 SELECT p.oid::regprocedure, p.proacl FROM pg_proc p
  WHERE p.pronamespace = 'platform_metrics'::regnamespace AND p.proacl IS NOT NULL
-   AND p.proname NOT IN ('pm_survey_answers_open', 'pm_survey_waves_stay_closed') ORDER BY 1;
+   AND p.proname NOT IN ('pm_survey_answers_open', 'pm_survey_waves_stay_closed',
+                         'pm_survey_questions_check', 'pm_survey_answers_in_scale', 'pm_question_comments') ORDER BY 1;
 };
 sub dumped_grants
 {
@@ -238,15 +245,18 @@ EXPLAIN (COSTS OFF) SELECT capability FROM capability_health WHERE s = 'promoter
 EXPLAIN (COSTS OFF) SELECT count(*) FROM platform_metrics.usage_events WHERE kind = 'adopt';
 };
 
-# From 1.0 and 1.1 (one extension), and from 1.2 (two extensions already:
-# ALTER EXTENSION ... UPDATE of both).
-for my $from ('1.0', '1.1', '1.2')
+# From 1.0 and 1.1 (one extension), and from 1.2 and 1.3 (two extensions
+# already: ALTER EXTENSION ... UPDATE of both).
+for my $from ('1.0', '1.1', '1.2', '1.3')
 {
 	(my $db = "from_$from") =~ s/\./_/g;
 	$node->safe_psql('postgres', "CREATE DATABASE $db");
 	$node->safe_psql($db, "CREATE EXTENSION platform_metrics VERSION '$from'");
-	$node->safe_psql($db, "CREATE EXTENSION platform_metrics_analytics VERSION '$from'") if $from eq '1.2';
+	my $two = $from eq '1.2' || $from eq '1.3';
+	$node->safe_psql($db, "CREATE EXTENSION platform_metrics_analytics VERSION '$from'") if $two;
 	$node->safe_psql($db, $setup);
+	# (from 1.3, the survey views show closed waves only: close it first)
+	$node->safe_psql($db, $close_waves) if $from eq '1.3';
 	my $before = $node->safe_psql($db, $snapshot);
 	my $survey_before = $node->safe_psql($db, $survey_snapshot);
 	my $rows_before = $node->safe_psql($db, $rows);
@@ -258,7 +268,7 @@ for my $from ('1.0', '1.1', '1.2')
 		qr/^[1-9]\d*$/, "$from: before the update, the survey views answer");
 
 	my ($privileges_before, $dumped_before);
-	if ($from eq '1.2')
+	if ($two)
 	{
 		$privileges_before = $node->safe_psql($db, $privileges);
 		$node->safe_psql($db, q{ALTER EXTENSION platform_metrics UPDATE;
@@ -266,7 +276,7 @@ ALTER EXTENSION platform_metrics_analytics UPDATE;
 DELETE FROM platform_metrics.usage_events WHERE event_id = 'before-update'});
 		is($node->safe_psql($db, q{SELECT string_agg(extname || ' ' || extversion, ', ' ORDER BY extname)
   FROM pg_extension WHERE extname LIKE 'platform_metrics%'}),
-			"platform_metrics $current, platform_metrics_analytics $current", "1.2: both extensions update to $current");
+			"platform_metrics $current, platform_metrics_analytics $current", "$from: both extensions update to $current");
 	}
 	else
 	{
@@ -311,8 +321,16 @@ SELECT string_agg(e.extname || ' ' || e.extversion || ' ' ||
 		"$from: user views, columns, functions and the layer's views answer the same");
 	is($node->safe_psql($db, $role_privileges), $role_privileges_13,
 		"$from: the writer and admin roles have 1.3's privileges");
-	is($node->safe_psql($db, $survey_empty), '0 2026-Q1:true',
-		"$from: the waves answered are registered, open, and the survey views show nothing of them");
+	if ($from eq '1.3')
+	{
+		is($node->safe_psql($db, q{SELECT string_agg(question || ':' || scale, ',') FROM platform_metrics.survey_questions}),
+			'nps:nps', "$from: the nps question is registered");
+	}
+	else
+	{
+		is($node->safe_psql($db, $survey_empty), '0 2026-Q1:true',
+			"$from: the waves answered are registered, open, and the survey views show nothing of them");
+	}
 	$node->safe_psql($db, $close_waves);
 	is($node->safe_psql($db, $survey_snapshot), $survey_before,
 		"$from: once the wave is closed, the survey views answer the same");
