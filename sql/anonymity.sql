@@ -16,7 +16,12 @@ CREATE FUNCTION pm_test.survey_text() RETURNS text LANGUAGE sql AS $$
         (SELECT string_agg(x::text, E'\n' ORDER BY x::text) FROM platform_metrics.nps_by_team x),
         (SELECT string_agg(x::text, E'\n' ORDER BY x::text) FROM platform_metrics.nps_trend x),
         (SELECT string_agg(x::text, E'\n' ORDER BY x::text) FROM platform_metrics.survey_comments x),
-        (SELECT string_agg(x::text, E'\n' ORDER BY x::text) FROM platform_metrics.capability_quadrants x))
+        (SELECT string_agg(x::text, E'\n' ORDER BY x::text) FROM platform_metrics.capability_quadrants x),
+        (SELECT string_agg(x::text, E'\n' ORDER BY x::text) FROM platform_metrics.question_scores x),
+        (SELECT string_agg(x::text, E'\n' ORDER BY x::text) FROM platform_metrics.question_scores_by_team x),
+        (SELECT string_agg(x::text, E'\n' ORDER BY x::text) FROM platform_metrics.devex_index x),
+        (SELECT string_agg(x::text, E'\n' ORDER BY x::text) FROM platform_metrics.survey_drivers x),
+        (SELECT string_agg(x::text, E'\n' ORDER BY x::text) FROM platform_metrics.time_cost x))
 $$;
 
 -- The admin registers teams, capabilities and waves ------------------------
@@ -337,9 +342,102 @@ SELECT * FROM pg_temp.pinned($$
     UNION ALL   -- (1.2 hid the totals under 5 too)
     SELECT t.* FROM truth t WHERE t.wave IN (SELECT wave FROM truth GROUP BY wave HAVING sum(n) < 5)$$);
 
+-- 9. The rule for the other questions, solved ------------------------------------
+-- The same 300 waves ask a 1..5 question (favourable: 4 and 5) of the same
+-- respondents, a third of the teams answering all favourably or all not.
+-- question_scores and question_scores_by_team publish each shown group's
+-- answers, favourable share and mean: the categories are favourable and not,
+-- and the bounds of each hidden team's favourable count are solved as above.
+-- (The mean adds the remainder's sum, a statistic of its answers as a whole,
+-- like its counts: any way of sharing the remainder's answers among the
+-- hidden respondents agrees with everything published, so it pins nothing
+-- the counts do not.)
+INSERT INTO survey_questions (question, scale, dimension, in_index) VALUES ('syn-q', 'likert', 'syn', true);
+INSERT INTO survey_responses (response_id, wave, team, question, score)
+SELECT format('synq-%s-%s-%s', s.w, s.t, i), 'syn-' || lpad(s.w::text, 3, '0'), 'syn-' || s.t, 'syn-q',
+       CASE coalesce(s.only % 2, floor(random() * 2)::int) WHEN 0 THEN 4 + floor(random() * 2)::int
+                                                           ELSE 1 + floor(random() * 3)::int END
+  FROM syn_teams s, generate_series(1, s.n) i;
+SET SESSION AUTHORIZATION regress_pm_r;
+CREATE TEMP TABLE seen_q_total AS SELECT * FROM question_scores WHERE wave LIKE 'syn-%' AND question = 'syn-q';
+CREATE TEMP TABLE seen_q_team AS SELECT * FROM question_scores_by_team WHERE wave LIKE 'syn-%' AND question = 'syn-q';
+CREATE TEMP TABLE seen_q_index AS SELECT * FROM devex_index WHERE wave LIKE 'syn-%' AND team IS NOT NULL;
+RESET SESSION AUTHORIZATION;
+CREATE TEMP TABLE qtruth AS
+SELECT wave, team, count(*) AS n, count(*) FILTER (WHERE score >= 4) AS f, count(*) FILTER (WHERE score <= 3) AS u,
+       avg(score) AS mean
+  FROM survey_responses WHERE wave LIKE 'syn-%' AND question = 'syn-q' GROUP BY wave, team;
+CREATE FUNCTION pg_temp.pinned_favorable(shown text)
+    RETURNS TABLE (waves bigint, hidden_teams bigint, pinned bigint, pinned_for_a_respondent bigint) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY EXECUTE format($q$
+    WITH vis AS (%s),
+    tot AS (SELECT wave, sum(n) n, sum(f) f, sum(u) u FROM qtruth GROUP BY wave),
+    rem AS (SELECT t.wave, t.n - coalesce(sum(v.n), 0) AS n, t.f - coalesce(sum(v.f), 0) AS f, t.u - coalesce(sum(v.u), 0) AS u
+              FROM tot t LEFT JOIN vis v ON v.wave = t.wave GROUP BY t.wave, t.n, t.f, t.u),
+    hid AS (SELECT h.* FROM qtruth h WHERE NOT EXISTS (SELECT FROM vis v WHERE v.wave = h.wave AND v.team = h.team)),
+    bounds AS (
+        SELECT h.wave, h.team, c.cat, greatest(0, c.r - (r.n - h.n)) AS lo, least(h.n, c.r) AS hi
+          FROM hid h JOIN rem r ON r.wave = h.wave CROSS JOIN LATERAL (VALUES ('f', r.f), ('u', r.u)) c(cat, r)),
+    insider AS (
+        SELECT h0.wave, h0.team AS h0, c0.cat AS c0
+          FROM hid h0 CROSS JOIN LATERAL (VALUES ('f', h0.f), ('u', h0.u)) c0(cat, x) WHERE c0.x > 0),
+    ibounds AS (
+        SELECT i.wave, greatest(0, (c.r - (c.cat = i.c0)::int) - ((r.n - 1) - (h.n - (h.team = i.h0)::int))) AS lo,
+               least(h.n - (h.team = i.h0)::int, c.r - (c.cat = i.c0)::int) AS hi
+          FROM insider i JOIN rem r ON r.wave = i.wave JOIN hid h ON h.wave = i.wave
+               CROSS JOIN LATERAL (VALUES ('f', r.f), ('u', r.u)) c(cat, r)
+         WHERE h.n - (h.team = i.h0)::int >= 1)
+    SELECT (SELECT count(DISTINCT wave) FROM bounds), (SELECT count(DISTINCT (wave, team)) FROM bounds),
+           (SELECT count(*) FILTER (WHERE lo = hi) FROM bounds), (SELECT count(*) FILTER (WHERE lo = hi) FROM ibounds)$q$, shown);
+END $$;
+-- the published numbers are the truth where shown, nothing where hidden
+SELECT count(*) FILTER (WHERE s.suppressed) AS teams_hidden, count(*) FILTER (WHERE NOT s.suppressed) AS teams_shown,
+       count(*) FILTER (WHERE NOT s.suppressed AND (s.responses, round(s.favorable_share * s.responses), round(s.mean_score::numeric, 9))
+                        IS DISTINCT FROM (t.n, t.f, round(t.mean, 9))) AS shown_wrong,
+       count(*) FILTER (WHERE t.n < 5 AND NOT s.suppressed) AS small_shown,
+       count(*) FILTER (WHERE s.suppressed AND num_nonnulls(s.responses, s.favorable_share, s.mean_score, s.rest_share, s.p_value) > 0)
+           AS hidden_with_numbers
+  FROM seen_q_team s JOIN qtruth t USING (wave, team);
+SELECT count(*) FILTER (WHERE suppressed) AS totals_hidden, count(*) FILTER (WHERE NOT suppressed) AS totals_shown,
+       count(*) FILTER (WHERE suppressed AND EXISTS (SELECT FROM seen_q_team t WHERE t.wave = s.wave AND NOT t.suppressed))
+           AS hidden_totals_with_shown_teams
+  FROM seen_q_total s;
+-- no hidden team's favourable count is pinned, for outsiders or hidden respondents
+SELECT * FROM pg_temp.pinned_favorable($$SELECT t.* FROM qtruth t JOIN seen_q_team s USING (wave, team)
+                                         WHERE NOT s.suppressed AND t.wave IN (SELECT wave FROM seen_q_total WHERE NOT suppressed)
+                                        UNION ALL
+                                        SELECT t.* FROM qtruth t WHERE t.wave IN (SELECT wave FROM seen_q_total WHERE suppressed)$$);
+-- and the rule that hides the small teams only would pin some
+SELECT * FROM pg_temp.pinned_favorable($$SELECT t.* FROM qtruth t WHERE t.n >= 5
+                                        UNION ALL
+                                        SELECT t.* FROM qtruth t WHERE t.wave IN (SELECT wave FROM qtruth GROUP BY wave HAVING sum(n) < 5)$$);
+-- The weighted share tells nothing more: it is what the shown teams and the
+-- remainder (total minus shown teams, weighted by the hidden teams'
+-- headcount as one stratum) give
+WITH shown AS (
+    SELECT wave, sum(15 * favorable_share) AS wf, count(*) * 15 AS hc, sum(responses) AS n,
+           sum(round(favorable_share * responses)) AS f
+      FROM seen_q_team WHERE NOT suppressed GROUP BY wave),
+hidden AS (
+    SELECT wave, count(*) * 15 AS hc FROM seen_q_team WHERE suppressed GROUP BY wave)
+SELECT count(*) AS waves,
+       count(*) FILTER (WHERE abs(q.weighted_share
+                                  - (coalesce(s.wf, 0) + coalesce(h.hc, 0) * coalesce((round(q.favorable_share * q.responses) - coalesce(s.f, 0))
+                                                                                        / nullif(q.responses - coalesce(s.n, 0), 0), 0))
+                                    / (coalesce(s.hc, 0) + coalesce(h.hc, 0))) < 1e-9) AS from_published
+  FROM seen_q_total q LEFT JOIN shown s USING (wave) LEFT JOIN hidden h USING (wave)
+ WHERE NOT q.suppressed;
+-- The team index needs every index question of the team shown: where the
+-- team is hidden for syn-q (the only index question of these waves), no index
+SELECT count(*) AS team_index_rows,
+       count(*) FILTER (WHERE i.index IS NOT NULL AND t.suppressed) AS index_of_hidden_team
+  FROM seen_q_index i JOIN seen_q_team t USING (wave, team);
+
 -- Leave nothing behind
-DROP TABLE before_answer, seen_total, seen_team, truth, syn_teams;
-DROP FUNCTION pg_temp.pinned(text);
+DROP TABLE before_answer, seen_total, seen_team, truth, syn_teams, seen_q_total, seen_q_team, seen_q_index, qtruth;
+DROP FUNCTION pg_temp.pinned(text), pg_temp.pinned_favorable(text);
 DROP FUNCTION pm_test.survey_text();
 TRUNCATE usage_events, survey_responses, survey_waves, onboarding, feedback, unplanned_work, capabilities, teams;
+DELETE FROM survey_questions WHERE question <> 'nps';
 DROP ROLE regress_pm_w, regress_pm_adm, regress_pm_r;

@@ -2,8 +2,9 @@
  * intervals.c
  *		The distributions and the share interval the survey views are built
  *		from, for analysts who compute their own statistics: normal_quantile,
- *		t_quantile and share_ci (Wilson's interval of a share over a possibly
- *		effective, non-integer number of answers).
+ *		t_quantile, share_ci (Wilson's interval of a share over a possibly
+ *		effective, non-integer number of answers) and share_test (the pooled
+ *		two-proportion z-test from counts).
  */
 #include "postgres.h"
 
@@ -19,6 +20,7 @@
 PG_FUNCTION_INFO_V1(pm_normal_quantile_sql);
 PG_FUNCTION_INFO_V1(pm_t_quantile_sql);
 PG_FUNCTION_INFO_V1(share_ci);
+PG_FUNCTION_INFO_V1(share_test);
 
 static void
 CheckProbability(double p)
@@ -59,6 +61,39 @@ pm_t_quantile_sql(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(pm_t_quantile(p, df));
 }
 
+static void
+CheckCounts(double k, double n)
+{
+	if (isnan(n) || isinf(n) || n < 0.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("number of answers must be finite and not negative, not %g", n)));
+	if (isnan(k) || k < 0.0 || k > n)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("favorable answers must be between 0 and the number of answers (%g), not %g", n, k)));
+}
+
+/*
+ * share_test(favorable_a, n_a, favorable_b, n_b): the two-sided p-value of
+ * the pooled two-proportion z-test that the shares are equal, as
+ * favorable_test computes it from two summaries; NULL when either n is 0.
+ */
+Datum
+share_test(PG_FUNCTION_ARGS)
+{
+	double		ka = PG_GETARG_FLOAT8(0);
+	double		na = PG_GETARG_FLOAT8(1);
+	double		kb = PG_GETARG_FLOAT8(2);
+	double		nb = PG_GETARG_FLOAT8(3);
+
+	CheckCounts(ka, na);
+	CheckCounts(kb, nb);
+	if (na == 0.0 || nb == 0.0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(pm_two_proportion_test(ka, na, kb, nb));
+}
+
 /*
  * share_ci(favorable, n, confidence, population): the Wilson score interval
  * of the share favorable / n, as favorable_ci computes it, for counts that
@@ -85,14 +120,7 @@ share_ci(PG_FUNCTION_ARGS)
 	n = PG_GETARG_FLOAT8(1);
 	confidence = PG_GETARG_FLOAT8(2);
 	pm_check_confidence(confidence);
-	if (isnan(n) || isinf(n) || n < 0.0)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("number of answers must be finite and not negative, not %g", n)));
-	if (isnan(k) || k < 0.0 || k > n)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("favorable answers must be between 0 and the number of answers (%g), not %g", n, k)));
+	CheckCounts(k, n);
 	if (n == 0.0)
 		PG_RETURN_NULL();
 	z = pm_z_for_confidence(confidence);

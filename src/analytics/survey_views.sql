@@ -23,11 +23,11 @@ CREATE OR REPLACE FUNCTION @extschema@.pm_hidden_answers_safe(categories bigint[
         groups bigint, single_answer_groups bigint)
     RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN categories IS NOT NULL
-           AND (SELECT pg_catalog.sum(c) FROM pg_catalog.unnest(categories) AS c) >= k
+           AND categories[1] + categories[2] + coalesce(categories[3], 0) >= k
            AND 2 <= ALL (categories)
            AND (groups >= 3 OR (groups = 2 AND single_answer_groups = 0));
 COMMENT ON FUNCTION @extschema@.pm_hidden_answers_safe(bigint[], integer, bigint, bigint) IS
-    'Whether the hidden answers of a question in a wave (counted per published category, in groups of which single_answer_groups have one answer) may be left as a remainder: at least k, two of every category, two groups left without any one answer';
+    'Whether the hidden answers of a question in a wave (counted per published category, two or three of them, in groups of which single_answer_groups have one answer) may be left as a remainder: at least k, two of every category, two groups left without any one answer';
 CREATE OR REPLACE FUNCTION @extschema@.pm_hidden_answers_safe(hidden @extschema@.nps_summary, k integer,
         groups bigint, single_answer_groups bigint)
     RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -40,12 +40,19 @@ COMMENT ON FUNCTION @extschema@.pm_hidden_answers_safe(@extschema@.nps_summary, 
 -- The summaries of the views: every answer is kept in a likert_summary of
 -- 0..10, the widest scale, whatever its question's (counts outside the
 -- question's scale are zero); these read them as the question scores them.
+-- (Plain expressions, so that the planner inlines them: the share times the
+-- responses is the count exactly, rounded.)
+CREATE OR REPLACE FUNCTION @extschema@.pm_at_least(s @extschema@.likert_summary, score integer)
+    RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN pg_catalog.round(@extschema@.responses(s) * @extschema@.favorable_share(s, score))::bigint;
+COMMENT ON FUNCTION @extschema@.pm_at_least(@extschema@.likert_summary, integer) IS
+    'Internal: the answers of a summary at or above a score';
+
 CREATE OR REPLACE FUNCTION @extschema@.pm_favorable_count(s @extschema@.likert_summary, favorable_from integer,
         reverse_coded boolean)
     RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN (SELECT pg_catalog.sum(d.c)::bigint
-              FROM pg_catalog.unnest(@extschema@.distribution(s)) WITH ORDINALITY AS d(c, i)
-             WHERE CASE WHEN reverse_coded THEN d.i - 1 <= favorable_from ELSE d.i - 1 >= favorable_from END);
+    RETURN CASE WHEN reverse_coded THEN @extschema@.responses(s) - @extschema@.pm_at_least(s, favorable_from + 1)
+                ELSE @extschema@.pm_at_least(s, favorable_from) END;
 COMMENT ON FUNCTION @extschema@.pm_favorable_count(@extschema@.likert_summary, integer, boolean) IS
     'Internal: the favourable answers of a 0..10 summary (at or above favorable_from; at or below it when reverse_coded)';
 
@@ -53,9 +60,8 @@ CREATE OR REPLACE FUNCTION @extschema@.pm_answer_categories(s @extschema@.likert
         favorable_from integer, reverse_coded boolean)
     RETURNS bigint[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN CASE WHEN scale = 'nps'
-                THEN (SELECT ARRAY[pg_catalog.sum(d.c) FILTER (WHERE d.i <= 7), pg_catalog.sum(d.c) FILTER (WHERE d.i IN (8, 9)),
-                                   pg_catalog.sum(d.c) FILTER (WHERE d.i >= 10)]::bigint[]
-                        FROM pg_catalog.unnest(@extschema@.distribution(s)) WITH ORDINALITY AS d(c, i))
+                THEN ARRAY[@extschema@.responses(s) - @extschema@.pm_at_least(s, 7),
+                           @extschema@.pm_at_least(s, 7) - @extschema@.pm_at_least(s, 9), @extschema@.pm_at_least(s, 9)]
                 ELSE ARRAY[@extschema@.responses(s) - @extschema@.pm_favorable_count(s, favorable_from, reverse_coded),
                            @extschema@.pm_favorable_count(s, favorable_from, reverse_coded)] END;
 COMMENT ON FUNCTION @extschema@.pm_answer_categories(@extschema@.likert_summary, text, integer, boolean) IS
@@ -63,19 +69,11 @@ COMMENT ON FUNCTION @extschema@.pm_answer_categories(@extschema@.likert_summary,
 
 CREATE OR REPLACE FUNCTION @extschema@.pm_nps_summary(s @extschema@.likert_summary)
     RETURNS @extschema@.nps_summary LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN (SELECT pg_catalog.format('promoters=%s passives=%s detractors=%s', c[3], c[2], c[1])::@extschema@.nps_summary
-              FROM (SELECT @extschema@.pm_answer_categories(s, 'nps', NULL, NULL) AS c) x);
+    RETURN pg_catalog.format('promoters=%s passives=%s detractors=%s', @extschema@.pm_at_least(s, 9),
+                             @extschema@.pm_at_least(s, 7) - @extschema@.pm_at_least(s, 9),
+                             @extschema@.responses(s) - @extschema@.pm_at_least(s, 7))::@extschema@.nps_summary;
 COMMENT ON FUNCTION @extschema@.pm_nps_summary(@extschema@.likert_summary) IS
     'Internal: the nps_summary of a 0..10 likert_summary';
-
-CREATE OR REPLACE FUNCTION @extschema@.pm_likert_minus(a @extschema@.likert_summary, b @extschema@.likert_summary)
-    RETURNS @extschema@.likert_summary LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN (SELECT pg_catalog.format('low=0 high=10 counts={%s}', pg_catalog.string_agg((x.c - y.c)::text, ',' ORDER BY x.i))::@extschema@.likert_summary
-              FROM pg_catalog.unnest(@extschema@.distribution(a)) WITH ORDINALITY AS x(c, i)
-              JOIN pg_catalog.unnest(@extschema@.distribution(b)) WITH ORDINALITY AS y(c, i) ON y.i = x.i
-            HAVING pg_catalog.sum(x.c - y.c) > 0);
-COMMENT ON FUNCTION @extschema@.pm_likert_minus(@extschema@.likert_summary, @extschema@.likert_summary) IS
-    'Internal: the answers of a 0..10 summary a that are not in its part b (the rest of the organisation), NULL when none';
 
 CREATE OR REPLACE VIEW @extschema@.pm_survey_cells WITH (security_barrier) AS
 WITH threshold AS (

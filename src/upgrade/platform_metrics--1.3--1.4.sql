@@ -1,4 +1,4 @@
--- platform_metrics 1.3 -> 1.4: normal_quantile, t_quantile and share_ci
+-- platform_metrics 1.3 -> 1.4: normal_quantile, t_quantile, share_ci and share_test
 
 \echo Use "ALTER EXTENSION platform_metrics UPDATE TO '1.4'" to load this file. \quit
 
@@ -18,3 +18,9 @@ CREATE FUNCTION @extschema@.share_ci(favorable double precision, n double precis
     AS 'MODULE_PATHNAME', 'share_ci' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.share_ci(double precision, double precision, double precision, double precision) IS
     'Wilson score interval of the share favorable / n (n may be an effective sample size), finite-population corrected with population';
+
+CREATE FUNCTION @extschema@.share_test(favorable_a double precision, n_a double precision,
+        favorable_b double precision, n_b double precision) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'share_test' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.share_test(double precision, double precision, double precision, double precision) IS
+    'Two-sided p-value of the pooled two-proportion z-test that favorable_a / n_a = favorable_b / n_b';

@@ -457,11 +457,11 @@ CREATE OR REPLACE FUNCTION @extschema@.pm_hidden_answers_safe(categories bigint[
         groups bigint, single_answer_groups bigint)
     RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN categories IS NOT NULL
-           AND (SELECT pg_catalog.sum(c) FROM pg_catalog.unnest(categories) AS c) >= k
+           AND categories[1] + categories[2] + coalesce(categories[3], 0) >= k
            AND 2 <= ALL (categories)
            AND (groups >= 3 OR (groups = 2 AND single_answer_groups = 0));
 COMMENT ON FUNCTION @extschema@.pm_hidden_answers_safe(bigint[], integer, bigint, bigint) IS
-    'Whether the hidden answers of a question in a wave (counted per published category, in groups of which single_answer_groups have one answer) may be left as a remainder: at least k, two of every category, two groups left without any one answer';
+    'Whether the hidden answers of a question in a wave (counted per published category, two or three of them, in groups of which single_answer_groups have one answer) may be left as a remainder: at least k, two of every category, two groups left without any one answer';
 CREATE OR REPLACE FUNCTION @extschema@.pm_hidden_answers_safe(hidden @extschema@.nps_summary, k integer,
         groups bigint, single_answer_groups bigint)
     RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -474,12 +474,19 @@ COMMENT ON FUNCTION @extschema@.pm_hidden_answers_safe(@extschema@.nps_summary, 
 -- The summaries of the views: every answer is kept in a likert_summary of
 -- 0..10, the widest scale, whatever its question's (counts outside the
 -- question's scale are zero); these read them as the question scores them.
+-- (Plain expressions, so that the planner inlines them: the share times the
+-- responses is the count exactly, rounded.)
+CREATE OR REPLACE FUNCTION @extschema@.pm_at_least(s @extschema@.likert_summary, score integer)
+    RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN pg_catalog.round(@extschema@.responses(s) * @extschema@.favorable_share(s, score))::bigint;
+COMMENT ON FUNCTION @extschema@.pm_at_least(@extschema@.likert_summary, integer) IS
+    'Internal: the answers of a summary at or above a score';
+
 CREATE OR REPLACE FUNCTION @extschema@.pm_favorable_count(s @extschema@.likert_summary, favorable_from integer,
         reverse_coded boolean)
     RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN (SELECT pg_catalog.sum(d.c)::bigint
-              FROM pg_catalog.unnest(@extschema@.distribution(s)) WITH ORDINALITY AS d(c, i)
-             WHERE CASE WHEN reverse_coded THEN d.i - 1 <= favorable_from ELSE d.i - 1 >= favorable_from END);
+    RETURN CASE WHEN reverse_coded THEN @extschema@.responses(s) - @extschema@.pm_at_least(s, favorable_from + 1)
+                ELSE @extschema@.pm_at_least(s, favorable_from) END;
 COMMENT ON FUNCTION @extschema@.pm_favorable_count(@extschema@.likert_summary, integer, boolean) IS
     'Internal: the favourable answers of a 0..10 summary (at or above favorable_from; at or below it when reverse_coded)';
 
@@ -487,9 +494,8 @@ CREATE OR REPLACE FUNCTION @extschema@.pm_answer_categories(s @extschema@.likert
         favorable_from integer, reverse_coded boolean)
     RETURNS bigint[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN CASE WHEN scale = 'nps'
-                THEN (SELECT ARRAY[pg_catalog.sum(d.c) FILTER (WHERE d.i <= 7), pg_catalog.sum(d.c) FILTER (WHERE d.i IN (8, 9)),
-                                   pg_catalog.sum(d.c) FILTER (WHERE d.i >= 10)]::bigint[]
-                        FROM pg_catalog.unnest(@extschema@.distribution(s)) WITH ORDINALITY AS d(c, i))
+                THEN ARRAY[@extschema@.responses(s) - @extschema@.pm_at_least(s, 7),
+                           @extschema@.pm_at_least(s, 7) - @extschema@.pm_at_least(s, 9), @extschema@.pm_at_least(s, 9)]
                 ELSE ARRAY[@extschema@.responses(s) - @extschema@.pm_favorable_count(s, favorable_from, reverse_coded),
                            @extschema@.pm_favorable_count(s, favorable_from, reverse_coded)] END;
 COMMENT ON FUNCTION @extschema@.pm_answer_categories(@extschema@.likert_summary, text, integer, boolean) IS
@@ -497,19 +503,11 @@ COMMENT ON FUNCTION @extschema@.pm_answer_categories(@extschema@.likert_summary,
 
 CREATE OR REPLACE FUNCTION @extschema@.pm_nps_summary(s @extschema@.likert_summary)
     RETURNS @extschema@.nps_summary LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN (SELECT pg_catalog.format('promoters=%s passives=%s detractors=%s', c[3], c[2], c[1])::@extschema@.nps_summary
-              FROM (SELECT @extschema@.pm_answer_categories(s, 'nps', NULL, NULL) AS c) x);
+    RETURN pg_catalog.format('promoters=%s passives=%s detractors=%s', @extschema@.pm_at_least(s, 9),
+                             @extschema@.pm_at_least(s, 7) - @extschema@.pm_at_least(s, 9),
+                             @extschema@.responses(s) - @extschema@.pm_at_least(s, 7))::@extschema@.nps_summary;
 COMMENT ON FUNCTION @extschema@.pm_nps_summary(@extschema@.likert_summary) IS
     'Internal: the nps_summary of a 0..10 likert_summary';
-
-CREATE OR REPLACE FUNCTION @extschema@.pm_likert_minus(a @extschema@.likert_summary, b @extschema@.likert_summary)
-    RETURNS @extschema@.likert_summary LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN (SELECT pg_catalog.format('low=0 high=10 counts={%s}', pg_catalog.string_agg((x.c - y.c)::text, ',' ORDER BY x.i))::@extschema@.likert_summary
-              FROM pg_catalog.unnest(@extschema@.distribution(a)) WITH ORDINALITY AS x(c, i)
-              JOIN pg_catalog.unnest(@extschema@.distribution(b)) WITH ORDINALITY AS y(c, i) ON y.i = x.i
-            HAVING pg_catalog.sum(x.c - y.c) > 0);
-COMMENT ON FUNCTION @extschema@.pm_likert_minus(@extschema@.likert_summary, @extschema@.likert_summary) IS
-    'Internal: the answers of a 0..10 summary a that are not in its part b (the rest of the organisation), NULL when none';
 
 CREATE OR REPLACE VIEW @extschema@.pm_survey_cells WITH (security_barrier) AS
 WITH threshold AS (
@@ -798,31 +796,22 @@ SELECT c.wave, w.opened_at, c.question, q.dimension, q.scale, q.low, q.high, q.f
 COMMENT ON VIEW @extschema@.pm_question_cells IS
     'Internal: pm_survey_cells of the platform answers (capability NULL) with their question''s scoring and favourable count';
 
--- The favourable test of a question: a reverse-coded question's favourable
--- share is one minus the share at or above favorable_from + 1, and the test
--- of two complements is the test of the shares.
-CREATE OR REPLACE FUNCTION @extschema@.pm_favorable_test(a @extschema@.likert_summary, b @extschema@.likert_summary,
-        favorable_from integer, reverse_coded boolean)
-    RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN @extschema@.favorable_test(a, b, CASE WHEN reverse_coded THEN favorable_from + 1 ELSE favorable_from END);
-COMMENT ON FUNCTION @extschema@.pm_favorable_test(@extschema@.likert_summary, @extschema@.likert_summary, integer, boolean) IS
-    'Internal: favorable_test of a question''s favourable shares (reverse-coded: at or below favorable_from)';
-
 -- Every question of every closed wave.
 CREATE OR REPLACE VIEW @extschema@.question_scores WITH (security_barrier) AS
-WITH asked AS (
+WITH cells AS MATERIALIZED (
+    SELECT c.wave, c.opened_at, c.question, c.dimension, c.team, c.ls, c.n, c.favorable, c.hidden, t.headcount
+      FROM @extschema@.pm_question_cells c LEFT JOIN @extschema@.teams t ON t.team = c.team),
+asked AS (
     SELECT coalesce(sum(t.headcount), 0)::bigint AS population FROM @extschema@.teams t),
-totals AS (
-    SELECT c.* FROM @extschema@.pm_question_cells c WHERE c.team IS NULL),
 strata AS (
     -- post-stratification by team: each shown team is a stratum of its own
     -- (weight headcount / answers), the hidden teams together one more, so
     -- the weighted share tells nothing the shown cells and the total do not
     SELECT c.wave, c.question,
-           CASE WHEN c.hidden THEN NULL ELSE c.team END AS stratum,
-           sum(greatest(t.headcount, c.n))::double precision AS headcount,
+           sum(greatest(c.headcount, c.n))::double precision AS headcount,
            sum(c.n)::double precision AS n, sum(c.favorable)::double precision AS favorable
-      FROM @extschema@.pm_question_cells c JOIN @extschema@.teams t ON t.team = c.team
+      FROM cells c
+     WHERE c.team IS NOT NULL
      GROUP BY c.wave, c.question, CASE WHEN c.hidden THEN NULL ELSE c.team END),
 weighted AS (
     SELECT s.wave, s.question,
@@ -831,27 +820,27 @@ weighted AS (
       FROM strata s
      GROUP BY s.wave, s.question),
 scored AS (
-    SELECT c.wave, c.opened_at, c.question, c.dimension, c.hidden, c.favorable_from, c.reverse_coded,
+    SELECT c.wave, c.question, c.dimension, c.hidden,
            CASE WHEN NOT c.hidden THEN c.ls END AS ls,
            CASE WHEN NOT c.hidden THEN c.n END AS n,
-           CASE WHEN NOT c.hidden THEN c.favorable::double precision / c.n END AS share,
-           lag(CASE WHEN NOT c.hidden THEN c.ls END) OVER (PARTITION BY c.question ORDER BY c.opened_at, c.wave) AS prev_ls,
-           lag(CASE WHEN NOT c.hidden THEN c.favorable::double precision / c.n END)
-               OVER (PARTITION BY c.question ORDER BY c.opened_at, c.wave) AS prev_share,
-           c.favorable
-      FROM totals c),
+           CASE WHEN NOT c.hidden THEN c.favorable END AS favorable,
+           lag(CASE WHEN NOT c.hidden THEN c.n END) OVER prev AS prev_n,
+           lag(CASE WHEN NOT c.hidden THEN c.favorable END) OVER prev AS prev_favorable
+      FROM cells c
+     WHERE c.team IS NULL
+    WINDOW prev AS (PARTITION BY c.question ORDER BY c.opened_at, c.wave)),
 tested AS (
-    SELECT s.*, @extschema@.pm_favorable_test(s.prev_ls, s.ls, s.favorable_from, s.reverse_coded) AS p_value
+    SELECT s.*, @extschema@.share_test(s.prev_favorable, s.prev_n, s.favorable, s.n) AS p_value
       FROM scored s)
 SELECT x.wave, x.question, x.dimension, x.n AS responses,
-       x.share AS favorable_share,
+       x.favorable::double precision / x.n AS favorable_share,
        fci.low AS favorable_low, fci.high AS favorable_high,
        @extschema@.mean_score(x.ls) AS mean_score, mci.low AS mean_low, mci.high AS mean_high,
        CASE WHEN NOT x.hidden THEN wt.share END AS weighted_share,
        wci.low AS weighted_low, wci.high AS weighted_high,
        CASE WHEN NOT x.hidden THEN wt.n_eff END AS effective_n,
-       x.prev_share AS previous_share,
-       x.share - x.prev_share AS change,
+       x.prev_favorable::double precision / x.prev_n AS previous_share,
+       x.favorable::double precision / x.n - x.prev_favorable::double precision / x.prev_n AS change,
        x.p_value,
        @extschema@.bh_adjust(x.p_value) OVER (PARTITION BY x.wave) AS q_value,
        @extschema@.bh_adjust(x.p_value) OVER (PARTITION BY x.wave) < 0.05 AS significant,
@@ -887,18 +876,22 @@ COMMENT ON COLUMN @extschema@.question_scores.suppressed IS 'True when the numbe
 -- Team by question, heatmap-ready: each team against the rest of the organisation.
 CREATE OR REPLACE VIEW @extschema@.question_scores_by_team WITH (security_barrier) AS
 WITH paired AS (
-    SELECT c.wave, c.team, c.question, c.dimension, c.favorable_from, c.reverse_coded, c.hidden,
-           t.headcount, c.n, c.ls, c.favorable,
-           CASE WHEN NOT c.hidden AND NOT w.hidden THEN @extschema@.pm_likert_minus(w.ls, c.ls) END AS rest_ls,
-           CASE WHEN NOT c.hidden AND NOT w.hidden THEN w.favorable - c.favorable END AS rest_favorable,
-           CASE WHEN NOT c.hidden AND NOT w.hidden THEN w.n - c.n END AS rest_n
-      FROM @extschema@.pm_question_cells c
-      JOIN @extschema@.pm_question_cells w ON w.wave = c.wave AND w.question = c.question AND w.team IS NULL
-      JOIN @extschema@.teams t ON t.team = c.team),
+    -- each team's cell beside its wave's total (the rest of the organisation
+    -- is the total minus the team, for shown teams of shown totals)
+    SELECT c.wave, c.team, c.question, c.dimension, c.hidden, c.n, c.ls, c.favorable, t.headcount,
+           bool_or(c.hidden) FILTER (WHERE c.team IS NULL) OVER w AS total_hidden,
+           sum(c.n) FILTER (WHERE c.team IS NULL) OVER w AS total_n,
+           sum(c.favorable) FILTER (WHERE c.team IS NULL) OVER w AS total_favorable
+      FROM @extschema@.pm_question_cells c LEFT JOIN @extschema@.teams t ON t.team = c.team
+    WINDOW w AS (PARTITION BY c.wave, c.question)),
 tested AS (
     SELECT p.*,
-           CASE WHEN NOT p.hidden THEN @extschema@.pm_favorable_test(p.rest_ls, p.ls, p.favorable_from, p.reverse_coded) END AS p_value
-      FROM paired p)
+           CASE WHEN NOT p.hidden AND NOT p.total_hidden THEN p.total_favorable - p.favorable END AS rest_favorable,
+           CASE WHEN NOT p.hidden AND NOT p.total_hidden THEN p.total_n - p.n END AS rest_n,
+           CASE WHEN NOT p.hidden AND NOT p.total_hidden
+                THEN @extschema@.share_test(p.total_favorable - p.favorable, p.total_n - p.n, p.favorable, p.n) END AS p_value
+      FROM paired p
+     WHERE p.team IS NOT NULL)
 SELECT x.wave, x.team, x.question, x.dimension,
        CASE WHEN NOT x.hidden THEN x.n END AS responses,
        CASE WHEN NOT x.hidden THEN x.favorable::double precision / x.n END AS favorable_share,
@@ -1037,12 +1030,15 @@ ranked AS (
 correlated AS (
     SELECT r.wave, r.question, count(*) AS n, corr(r.rx, r.ry) AS rho
       FROM ranked r GROUP BY r.wave, r.question),
+totals AS MATERIALIZED (
+    SELECT t.wave, t.question, t.dimension, t.favorable, t.n, t.hidden
+      FROM @extschema@.pm_question_cells t WHERE t.team IS NULL),
 shown AS (
     SELECT c.wave, c.question, c.n, c.rho, s.dimension, s.favorable::double precision / s.n AS share,
            NOT s.hidden AND NOT nps.hidden AND c.n >= @extschema@.min_group_size() AS shown
       FROM correlated c
-      JOIN @extschema@.pm_question_cells s ON s.wave = c.wave AND s.question = c.question AND s.team IS NULL
-      JOIN @extschema@.pm_question_cells nps ON nps.wave = c.wave AND nps.question = 'nps' AND nps.team IS NULL),
+      JOIN totals s ON s.wave = c.wave AND s.question = c.question
+      JOIN totals nps ON nps.wave = c.wave AND nps.question = 'nps'),
 bounded AS (
     -- Fisher's z with Bonett and Wright's (2000) variance for Spearman's rho
     SELECT s.*,
@@ -1072,28 +1068,50 @@ COMMENT ON COLUMN @extschema@.survey_drivers.favorable_share IS 'The question''s
 COMMENT ON COLUMN @extschema@.survey_drivers.priority IS 'Rank in the wave by spearman * (1 - favorable_share): 1 is where to focus next';
 COMMENT ON COLUMN @extschema@.survey_drivers.suppressed IS 'True when the question''s or the NPS total is suppressed, or fewer than min_group_size respondents answered both';
 
--- Hours per developer and week, from the hours questions.
-CREATE OR REPLACE FUNCTION @extschema@.pm_hours_moments(s @extschema@.likert_summary, low integer,
-        bucket_hours double precision[], OUT n bigint, OUT mean double precision, OUT variance double precision)
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN (SELECT ROW(pg_catalog.sum(d.c)::bigint,
-                       pg_catalog.sum(d.c * h.v) / nullif(pg_catalog.sum(d.c), 0),
-                       (pg_catalog.sum(d.c * h.v * h.v) - pg_catalog.sum(d.c * h.v) ^ 2 / nullif(pg_catalog.sum(d.c), 0))
-                           / nullif(pg_catalog.sum(d.c) - 1, 0))
-              FROM pg_catalog.unnest(@extschema@.distribution(s)) WITH ORDINALITY AS d(c, i)
-              JOIN pg_catalog.unnest(bucket_hours) WITH ORDINALITY AS h(v, i) ON d.i - 1 = low + h.i - 1);
-COMMENT ON FUNCTION @extschema@.pm_hours_moments(@extschema@.likert_summary, integer, double precision[]) IS
-    'Internal: answers, mean and sample variance of the hours a 0..10 summary of an hours question stands for';
+-- Hours per developer and week, from the hours questions: the sum of the
+-- hours (power 1) or of their squares (power 2) that a 0..10 summary of an
+-- hours question stands for, point by point (score i - 1 is bucket
+-- i - low; written out so that the planner inlines it).
+CREATE OR REPLACE FUNCTION @extschema@.pm_hours_sum(d bigint[], low integer, hours double precision[], power integer)
+    RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN power = 1
+                THEN coalesce(d[1] * hours[1 - low], 0)
+                + coalesce(d[2] * hours[2 - low], 0)
+                + coalesce(d[3] * hours[3 - low], 0)
+                + coalesce(d[4] * hours[4 - low], 0)
+                + coalesce(d[5] * hours[5 - low], 0)
+                + coalesce(d[6] * hours[6 - low], 0)
+                + coalesce(d[7] * hours[7 - low], 0)
+                + coalesce(d[8] * hours[8 - low], 0)
+                + coalesce(d[9] * hours[9 - low], 0)
+                + coalesce(d[10] * hours[10 - low], 0)
+                + coalesce(d[11] * hours[11 - low], 0)
+                ELSE coalesce(d[1] * hours[1 - low] * hours[1 - low], 0)
+                + coalesce(d[2] * hours[2 - low] * hours[2 - low], 0)
+                + coalesce(d[3] * hours[3 - low] * hours[3 - low], 0)
+                + coalesce(d[4] * hours[4 - low] * hours[4 - low], 0)
+                + coalesce(d[5] * hours[5 - low] * hours[5 - low], 0)
+                + coalesce(d[6] * hours[6 - low] * hours[6 - low], 0)
+                + coalesce(d[7] * hours[7 - low] * hours[7 - low], 0)
+                + coalesce(d[8] * hours[8 - low] * hours[8 - low], 0)
+                + coalesce(d[9] * hours[9 - low] * hours[9 - low], 0)
+                + coalesce(d[10] * hours[10 - low] * hours[10 - low], 0)
+                + coalesce(d[11] * hours[11 - low] * hours[11 - low], 0) END;
+COMMENT ON FUNCTION @extschema@.pm_hours_sum(bigint[], integer, double precision[], integer) IS
+    'Internal: the hours (power 1) or squared hours (power 2) of the answers counted in a 0..10 distribution of an hours question';
 
 CREATE OR REPLACE VIEW @extschema@.time_cost WITH (security_barrier) AS
 WITH asked AS (
     SELECT coalesce(sum(t.headcount), 0)::bigint AS population FROM @extschema@.teams t),
 cells AS (
     SELECT c.wave, c.team, c.question, c.dimension, c.reverse_coded, c.hidden,
-           CASE WHEN c.team IS NULL THEN a.population ELSE t.headcount END AS headcount, m.*
+           CASE WHEN c.team IS NULL THEN a.population ELSE t.headcount END AS headcount, c.n,
+           @extschema@.pm_hours_sum(@extschema@.distribution(c.ls), c.low, c.bucket_hours, 1) / c.n AS mean,
+           (@extschema@.pm_hours_sum(@extschema@.distribution(c.ls), c.low, c.bucket_hours, 2)
+            - @extschema@.pm_hours_sum(@extschema@.distribution(c.ls), c.low, c.bucket_hours, 1) ^ 2 / c.n)
+               / nullif(c.n - 1, 0) AS variance
       FROM @extschema@.pm_question_cells c CROSS JOIN asked a
            LEFT JOIN @extschema@.teams t ON t.team = c.team
-           CROSS JOIN LATERAL @extschema@.pm_hours_moments(c.ls, c.low, c.bucket_hours) m
      WHERE c.scale = 'hours'),
 bounded AS (
     SELECT c.*,
