@@ -18,6 +18,35 @@ UNION ALL
    FROM nps_by_team WHERE wave = (SELECT max(wave) FROM nps_by_team) AND suppressed ORDER BY team LIMIT 3);
 
 \echo
+\echo '== Every question of the latest wave: percent favourable with its 95% interval, change, FDR-controlled (question_scores)'
+SELECT question, dimension, responses, round(100 * favorable_share) AS favorable_pct,
+       round(100 * favorable_low) || ' to ' || round(100 * favorable_high) AS ci_pct, round(mean_score::numeric, 2) AS mean,
+       round(100 * weighted_share) AS weighted_pct, round(100 * change) AS change_pts,
+       round(q_value::numeric, 4) AS q_value, significant
+  FROM question_scores WHERE wave = (SELECT max(wave) FROM question_scores) ORDER BY favorable_share;
+
+\echo
+\echo '== The DevEx index per wave, and whether its questions hang together (devex_index, Cronbach''s alpha)'
+SELECT wave, questions, round(100 * index) AS index_pct, round(100 * index_low) || ' to ' || round(100 * index_high) AS ci_pct,
+       round(alpha::numeric, 2) AS alpha, round(alpha_low::numeric, 2) || ' to ' || round(alpha_high::numeric, 2) AS alpha_ci,
+       complete_respondents
+  FROM devex_index WHERE team IS NULL ORDER BY wave;
+
+\echo
+\echo '== Where to focus next: what goes with recommending the platform, latest wave (survey_drivers)'
+SELECT priority, question, dimension, pairs, round(spearman::numeric, 2) AS spearman,
+       round(spearman_low::numeric, 2) || ' to ' || round(spearman_high::numeric, 2) AS ci,
+       round(100 * favorable_share) AS favorable_pct
+  FROM survey_drivers WHERE wave = (SELECT max(wave) FROM survey_drivers) ORDER BY priority;
+
+\echo
+\echo '== Time lost to platform issues: hours per developer a week, and for everyone (time_cost)'
+SELECT wave, responses, round(mean_hours::numeric, 2) AS hours_per_dev,
+       round(mean_low::numeric, 2) || ' to ' || round(mean_high::numeric, 2) AS ci, headcount,
+       round(hours_per_week) AS hours_per_week, round(hours_low) || ' to ' || round(hours_high) AS hours_ci
+  FROM time_cost WHERE team IS NULL ORDER BY wave;
+
+\echo
 \echo '== The Mandate-Choice matrix (capability_quadrants)'
 SELECT capability, mandatory, responses, round(nps) AS nps, round(ci_low) AS ci_low, round(ci_high) AS ci_high,
        quadrant, action

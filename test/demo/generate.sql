@@ -99,13 +99,13 @@ INSERT INTO survey_responses (response_id, wave, team, capability, question, sco
 SELECT r.response_id || '-' || q.question, r.wave, r.team, NULL, q.question,
        CASE q.question
             WHEN 'ease_of_deploy' THEN 1 + floor(5 * least(greatest(0.55 * r.score / 10.0 + 0.45 * u - 0.19 + 0.07 * k, 0), 0.9999))
-            WHEN 'docs_findable' THEN 1 + floor(5 * least(greatest(0.3 * r.score / 10.0 + 0.7 * u - 0.05 + 0.03 * k, 0), 0.9999))
-            WHEN 'focus_time' THEN 1 + floor(5 * least(greatest(0.2 * r.score / 10.0 + 0.8 * u, 0), 0.9999))
+            WHEN 'docs_findable' THEN 1 + floor(5 * least(greatest(0.45 * r.score / 10.0 + 0.55 * u - 0.12 + 0.03 * k, 0), 0.9999))
+            WHEN 'focus_time' THEN 1 + floor(5 * least(greatest(0.4 * r.score / 10.0 + 0.6 * u - 0.1, 0), 0.9999))
             WHEN 'cognitive_load' THEN 1 + floor(5 * least(greatest(0.5 * (1 - r.score / 10.0) + 0.5 * u + 0.1 - 0.05 * k, 0), 0.9999))
-            ELSE 1 + (SELECT count(*) FROM unnest(CASE k WHEN 1 THEN '{0.10,0.25,0.50,0.80}'::float8[]
-                                                         WHEN 2 THEN '{0.15,0.35,0.65,0.90}'
-                                                         WHEN 3 THEN '{0.22,0.47,0.77,0.92}'
-                                                         ELSE '{0.35,0.67,0.87,0.96}' END) c
+            ELSE 1 + (SELECT count(*) FROM unnest(CASE k WHEN 1 THEN '{0.04,0.15,0.42,0.74}'::float8[]
+                                                         WHEN 2 THEN '{0.08,0.26,0.55,0.82}'
+                                                         WHEN 3 THEN '{0.13,0.36,0.66,0.89}'
+                                                         ELSE '{0.20,0.50,0.80,0.95}' END) c
                        WHERE 0.8 * u + 0.2 * (1 - r.score / 10.0) > c) END,
        r.submitted_at, r.submission_id
   FROM survey_responses r
