@@ -4,7 +4,8 @@
 SELECT 'platform_metrics.' || t || '|' || (xpath('/table/row/r/text()',
          query_to_xml(format($q$SELECT count(*) || ' ' || md5(coalesce(string_agg(x::text, E'\n' ORDER BY x::text), '')) AS r
                                  FROM platform_metrics.%I x$q$, t), false, false, '')))[1]::text
-  FROM unnest(ARRAY['capabilities', 'teams', 'survey_waves', 'survey_responses', 'usage_events', 'onboarding', 'feedback', 'unplanned_work']) t
+  FROM unnest(ARRAY['capabilities', 'teams', 'survey_waves', 'survey_questions', 'survey_responses', 'usage_events', 'onboarding',
+                    'feedback', 'unplanned_work']) t
 UNION ALL
 SELECT 'public.stored|' || count(*) || ' ' || md5(string_agg(x::text, E'\n' ORDER BY x::text)) || ' ' ||
        md5(string_agg(platform_metrics.nps_summary_send(s) || platform_metrics.mandate_quadrant_send(q), '' ORDER BY x::text)::text)

@@ -12,6 +12,15 @@ INSERT INTO survey_responses
 SELECT 'r' || i, '2026-Q' || (1 + i % 4), 'team-' || (1 + i % 12), CASE WHEN i % 3 = 0 THEN 'ci' END, 'nps',
        (random() * 10)::int, CASE WHEN i % 5 = 0 THEN 'comment ' || i END, '2026-01-01'::timestamptz + i * interval '1 hour'
   FROM generate_series(1, 500) i;
+-- questions beside nps (the extension's own row is not dumped: the restore's
+-- CREATE EXTENSION makes it), answered with submission ids
+INSERT INTO survey_questions (question, wording, scale, bucket_hours, reverse_coded, dimension, in_index) VALUES
+    ('ease', 'How easy is it to deploy?', 'likert', NULL, false, 'feedback loops', true),
+    ('lost', 'Time lost last week', 'hours', '{0.5,2,4,8}', true, 'flow state', false);
+INSERT INTO survey_responses (response_id, wave, team, question, score, submitted_at, submission_id)
+SELECT 'q' || i || q.question, '2026-Q' || (1 + i % 4), 'team-' || (1 + i % 12), q.question, 1 + (i * 7) % q.points,
+       '2026-01-01'::timestamptz + i * interval '1 hour', md5('s' || i)::uuid
+  FROM generate_series(1, 200) i, (VALUES ('ease', 5), ('lost', 4)) q(question, points);
 UPDATE survey_waves SET closed_at = '2026-03-01' WHERE wave <> '2026-Q4';
 INSERT INTO usage_events
 SELECT 'u' || i, 'team-' || (1 + i % 12), CASE WHEN i % 2 = 0 THEN 'ci' ELSE 'templates' END,

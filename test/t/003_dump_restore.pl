@@ -28,14 +28,14 @@ command_ok([ 'pg_restore', '--exit-on-error', '-d', $node->connstr('dump_dst'), 
 
 is($node->safe_psql('dump_dst', q{
 SELECT string_agg(extname || ' ' || extversion, ', ' ORDER BY extname) FROM pg_extension WHERE extname LIKE 'platform%'}),
-	'platform_metrics 1.3, platform_metrics_analytics 1.3', 'both extensions are restored');
+	'platform_metrics 1.4, platform_metrics_analytics 1.4', 'both extensions are restored');
 
 # per table: rows, md5 of the rows as text (lossless) and, for the stored
 # types, of their binary send output (test/dump_check.sql)
 my $check = slurp_file("$root/test/dump_check.sql");
 my %src = map { (split /\|/, $_, 2) } split /\n/, $node->safe_psql('dump_src', $check);
 my %dst = map { (split /\|/, $_, 2) } split /\n/, $node->safe_psql('dump_dst', $check);
-is(scalar(keys %src), 12, 'twelve tables checked');
+is(scalar(keys %src), 13, 'thirteen tables checked');
 for my $table (sort keys %src)
 {
 	my ($n) = $src{$table} =~ /^(\d+)/;
