@@ -19,7 +19,7 @@ CREATE OR REPLACE VIEW @extschema@.question_scores WITH (security_barrier) AS
 WITH cells AS MATERIALIZED (
     SELECT c.wave, c.opened_at, c.question, c.dimension, c.team, c.ls, c.n, c.favorable, c.hidden, t.headcount
       FROM @extschema@.pm_question_cells c LEFT JOIN @extschema@.teams t ON t.team = c.team),
-asked AS (
+asked AS MATERIALIZED (
     SELECT coalesce(sum(t.headcount), 0)::bigint AS population FROM @extschema@.teams t),
 strata AS (
     -- post-stratification by team: each shown team is a stratum of its own
@@ -161,11 +161,11 @@ COMMENT ON VIEW @extschema@.pm_submission_answers IS
 
 -- The DevEx index: per wave (team NULL) and per team and wave.
 CREATE OR REPLACE VIEW @extschema@.devex_index WITH (security_barrier) AS
-WITH asked AS (
+WITH asked AS MATERIALIZED (
     SELECT coalesce(sum(t.headcount), 0)::bigint AS population FROM @extschema@.teams t),
 items AS (
     -- the index questions each wave asked, and the groups shown for all of them
-    SELECT c.wave, c.team, count(*) AS questions, bool_and(NOT c.hidden) AS shown,
+    SELECT c.wave, c.team, coalesce(c.team, '') AS team_key, count(*) AS questions, bool_and(NOT c.hidden) AS shown,
            avg(c.favorable::double precision / c.n) AS index,
            sum((c.favorable::double precision / c.n) * (1 - c.favorable::double precision / c.n) / c.n) AS var_sum
       FROM @extschema@.pm_question_cells c
@@ -182,12 +182,18 @@ respondents AS (
      GROUP BY a.wave, a.team, a.submission_id, q.questions
     HAVING count(*) = q.questions),
 spread AS (
-    SELECT r.wave, r.team, count(*) AS n, var_samp(r.y) AS var FROM respondents r GROUP BY GROUPING SETS ((r.wave), (r.wave, r.team))),
+    -- (team_key '' is the organisation: the joins below are on plain columns)
+    SELECT r.wave, '' AS team_key, count(*) AS n, var_samp(r.y) AS var FROM respondents r GROUP BY r.wave
+    UNION ALL
+    SELECT r.wave, r.team, count(*), var_samp(r.y) FROM respondents r GROUP BY r.wave, r.team),
 alphas AS (
-    SELECT a.wave, a.team, (@extschema@.cronbach_alpha_ci(a.submission_id::text, a.question, a.oriented, 0.95)).*
-      FROM @extschema@.pm_submission_answers a
-     WHERE a.in_index
-     GROUP BY GROUPING SETS ((a.wave), (a.wave, a.team))),
+    SELECT g.wave, g.team_key, (g.a).*
+      FROM (SELECT a.wave, '' AS team_key,
+                   @extschema@.cronbach_alpha_ci(a.submission_id::text, a.question, a.oriented, 0.95) AS a
+              FROM @extschema@.pm_submission_answers a WHERE a.in_index GROUP BY a.wave
+            UNION ALL
+            SELECT a.wave, a.team, @extschema@.cronbach_alpha_ci(a.submission_id::text, a.question, a.oriented, 0.95)
+              FROM @extschema@.pm_submission_answers a WHERE a.in_index GROUP BY a.wave, a.team) g),
 joined AS (
     SELECT i.wave, i.team, i.questions, i.index, i.var_sum, i.shown AND i.questions = q.questions AS shown,
            CASE WHEN i.team IS NULL THEN a.population ELSE t.headcount END AS population,
@@ -195,8 +201,8 @@ joined AS (
            al.respondents AS alpha_respondents
       FROM items i JOIN asked_items q ON q.wave = i.wave CROSS JOIN asked a
            LEFT JOIN @extschema@.teams t ON t.team = i.team
-           LEFT JOIN spread s ON s.wave = i.wave AND s.team IS NOT DISTINCT FROM i.team
-           LEFT JOIN alphas al ON al.wave = i.wave AND al.team IS NOT DISTINCT FROM i.team),
+           LEFT JOIN spread s ON s.wave = i.wave AND s.team_key = i.team_key
+           LEFT JOIN alphas al ON al.wave = i.wave AND al.team_key = i.team_key),
 bounded_index AS (
     SELECT j.*,
            CASE WHEN j.complete >= @extschema@.min_group_size()
@@ -232,27 +238,46 @@ COMMENT ON COLUMN @extschema@.devex_index.suppressed IS 'True when some index qu
 -- Where to focus next: which questions go with the NPS answer of the same respondent.
 CREATE OR REPLACE VIEW @extschema@.survey_drivers WITH (security_barrier) AS
 WITH pairs AS (
-    SELECT a.wave, a.question, a.oriented::double precision AS x, n.oriented::double precision AS y
+    -- each respondent's answer to a question beside their NPS answer,
+    -- counted per pair of values (at most 11 x 11 per wave and question)
+    SELECT a.wave, a.question, a.oriented AS x, n.oriented AS y, count(*) AS c
       FROM @extschema@.pm_submission_answers a
       JOIN @extschema@.pm_submission_answers n
         ON n.wave = a.wave AND n.submission_id = a.submission_id AND n.question = 'nps'
-     WHERE a.question <> 'nps'),
-ranked AS (
-    -- mid-ranks: ties share the mean of the ranks they span
-    SELECT p.wave, p.question,
-           rank() OVER (PARTITION BY p.wave, p.question ORDER BY p.x)
-               + (count(*) OVER (PARTITION BY p.wave, p.question, p.x) - 1) / 2.0 AS rx,
-           rank() OVER (PARTITION BY p.wave, p.question ORDER BY p.y)
-               + (count(*) OVER (PARTITION BY p.wave, p.question, p.y) - 1) / 2.0 AS ry
-      FROM pairs p),
+     WHERE a.question <> 'nps'
+     GROUP BY a.wave, a.question, a.oriented, n.oriented),
+xs AS (
+    -- mid-ranks: a value's rank is the number of smaller values plus half
+    -- the ties after the first, (below + 1 + below + count) / 2
+    SELECT p.wave, p.question, p.x, sum(p.c) AS c FROM pairs p GROUP BY p.wave, p.question, p.x),
+ys AS (
+    SELECT p.wave, p.question, p.y, sum(p.c) AS c FROM pairs p GROUP BY p.wave, p.question, p.y),
+rx AS (
+    SELECT x.wave, x.question, x.x,
+           coalesce(sum(x.c) OVER (PARTITION BY x.wave, x.question ORDER BY x.x ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
+               + (x.c + 1) / 2.0 AS r
+      FROM xs x),
+ry AS (
+    SELECT y.wave, y.question, y.y,
+           coalesce(sum(y.c) OVER (PARTITION BY y.wave, y.question ORDER BY y.y ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
+               + (y.c + 1) / 2.0 AS r
+      FROM ys y),
 correlated AS (
-    SELECT r.wave, r.question, count(*) AS n, corr(r.rx, r.ry) AS rho
-      FROM ranked r GROUP BY r.wave, r.question),
+    -- Spearman's rho: Pearson's correlation of the mid-ranks, each pair of
+    -- values weighted by its count
+    SELECT p.wave, p.question, sum(p.c)::bigint AS n,
+           (sum(p.c) * sum(p.c * a.r * b.r) - sum(p.c * a.r) * sum(p.c * b.r))
+           / nullif(sqrt((sum(p.c) * sum(p.c * a.r * a.r) - sum(p.c * a.r) ^ 2)
+                         * (sum(p.c) * sum(p.c * b.r * b.r) - sum(p.c * b.r) ^ 2)), 0) AS rho
+      FROM pairs p
+      JOIN rx a ON a.wave = p.wave AND a.question = p.question AND a.x = p.x
+      JOIN ry b ON b.wave = p.wave AND b.question = p.question AND b.y = p.y
+     GROUP BY p.wave, p.question),
 totals AS MATERIALIZED (
     SELECT t.wave, t.question, t.dimension, t.favorable, t.n, t.hidden
       FROM @extschema@.pm_question_cells t WHERE t.team IS NULL),
 shown AS (
-    SELECT c.wave, c.question, c.n, c.rho, s.dimension, s.favorable::double precision / s.n AS share,
+    SELECT c.wave, c.question, c.n, c.rho::double precision AS rho, s.dimension, s.favorable::double precision / s.n AS share,
            NOT s.hidden AND NOT nps.hidden AND c.n >= @extschema@.min_group_size() AS shown
       FROM correlated c
       JOIN totals s ON s.wave = c.wave AND s.question = c.question
@@ -319,7 +344,7 @@ COMMENT ON FUNCTION @extschema@.pm_hours_sum(bigint[], integer, double precision
     'Internal: the hours (power 1) or squared hours (power 2) of the answers counted in a 0..10 distribution of an hours question';
 
 CREATE OR REPLACE VIEW @extschema@.time_cost WITH (security_barrier) AS
-WITH asked AS (
+WITH asked AS MATERIALIZED (
     SELECT coalesce(sum(t.headcount), 0)::bigint AS population FROM @extschema@.teams t),
 cells AS (
     SELECT c.wave, c.team, c.question, c.dimension, c.reverse_coded, c.hidden,

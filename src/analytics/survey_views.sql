@@ -79,19 +79,22 @@ CREATE OR REPLACE VIEW @extschema@.pm_survey_cells WITH (security_barrier) AS
 WITH threshold AS (
     SELECT @extschema@.min_group_size() AS k),
 answers AS (
-    -- one aggregate per (wave, question, team, capability), read once: a
-    -- view's condition on the wave or question reaches the scan
-    SELECT r.wave, r.question, r.team, r.capability,
-           @extschema@.likert_summary(r.score::integer, 0, 10) AS ls, count(*) AS n
-      FROM @extschema@.survey_responses r
-      JOIN @extschema@.survey_waves w ON w.wave = r.wave
-     WHERE w.closed_at IS NOT NULL
-     GROUP BY r.wave, r.question, r.team, r.capability),
+    -- one aggregate, read once, so that a view's condition on the wave or
+    -- question reaches the scan: the platform answers (capability NULL) per
+    -- team, the capability answers per capability; closed waves only
+    SELECT a.* FROM (
+        SELECT r.wave, r.question, CASE WHEN r.capability IS NULL THEN r.team END AS team, r.capability,
+               @extschema@.likert_summary(r.score::integer, 0, 10) AS ls, count(*) AS n
+          FROM @extschema@.survey_responses r
+         GROUP BY r.wave, r.question, CASE WHEN r.capability IS NULL THEN r.team END, r.capability) a
+     WHERE EXISTS (SELECT FROM @extschema@.survey_waves w WHERE w.wave = a.wave AND w.closed_at IS NOT NULL)),
 ordered AS (
-    -- per question and wave, the teams' platform answers (capability NULL):
-    -- small teams first, then the others from the smallest; hidden_before is
-    -- what hiding every team before this one would hide.  The total is the
-    -- rollup of the teams, a capability's cell the rollup of its rows.
+    -- per question and wave, the teams first: small teams first, then the
+    -- others from the smallest (hidden_before is what hiding every team
+    -- before this one would hide), then the capabilities; the total is the
+    -- rollup of the teams.  Teams of one size come in the order of their
+    -- names, as in 1.3: an update must not change which teams a closed wave
+    -- hides (two patterns of one wave would tell more than either)
     SELECT a.wave, a.question, a.team, a.capability, a.ls, a.n,
            a.capability IS NULL AND a.n < t.k AS small,
            coalesce(bool_or(a.n < t.k) FILTER (WHERE a.capability IS NULL) OVER w, false) AS wave_has_small,
@@ -102,26 +105,23 @@ ordered AS (
            count(*) FILTER (WHERE a.capability IS NULL AND a.n = 1) OVER w AS singles,
            @extschema@.rollup(a.ls) FILTER (WHERE a.capability IS NULL) OVER w AS total_ls,
            sum(a.n) FILTER (WHERE a.capability IS NULL) OVER w AS total_n,
-           row_number() OVER ord = 1 AND a.capability IS NULL AS first_team,
-           @extschema@.rollup(a.ls) OVER c AS capability_ls, sum(a.n) OVER c AS capability_n,
-           row_number() OVER (c ORDER BY a.team) = 1 AS first_of_capability
+           row_number() OVER ord = 1 AND a.capability IS NULL AS first_team
       FROM answers a CROSS JOIN threshold t
     WINDOW w AS (PARTITION BY a.wave, a.question),
-           ord AS (w ORDER BY a.capability IS NULL DESC, a.capability IS NULL AND a.n < t.k DESC, a.n, a.team),
-           before AS (ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
-           c AS (PARTITION BY a.wave, a.question, a.capability)),
+           ord AS (w ORDER BY a.capability IS NULL DESC, a.capability IS NULL AND a.n < t.k DESC, a.n, a.team, a.capability),
+           before AS (ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)),
 cells AS (
     SELECT o.wave, o.question, g.kind,
            CASE WHEN g.kind = 'capability' THEN o.capability END AS capability,
            CASE WHEN g.kind = 'team' THEN o.team END AS team,
-           CASE g.kind WHEN 'team' THEN o.ls WHEN 'total' THEN o.total_ls ELSE o.capability_ls END AS ls,
-           CASE g.kind WHEN 'team' THEN o.n WHEN 'total' THEN o.total_n ELSE o.capability_n END::bigint AS n,
+           CASE WHEN g.kind = 'total' THEN o.total_ls ELSE o.ls END AS ls,
+           CASE WHEN g.kind = 'total' THEN o.total_n ELSE o.n END::bigint AS n,
            o.small, o.wave_has_small, o.hidden_before, o.teams_before, o.singles_before, o.teams, o.singles
       FROM ordered o
            CROSS JOIN LATERAL (VALUES ('team'), ('total'), ('capability')) AS g(kind)
      WHERE CASE g.kind WHEN 'team' THEN o.capability IS NULL
                        WHEN 'total' THEN o.first_team
-                       ELSE o.capability IS NOT NULL AND o.first_of_capability END)
+                       ELSE o.capability IS NOT NULL END)
 SELECT x.wave, x.capability, x.team,
        CASE WHEN q.scale = 'nps' THEN @extschema@.pm_nps_summary(x.ls) END AS s,
        x.n,
@@ -145,7 +145,7 @@ COMMENT ON VIEW @extschema@.pm_survey_cells IS
 
 -- Platform NPS per survey wave (the question about the platform as a whole).
 CREATE OR REPLACE VIEW @extschema@.nps_by_survey WITH (security_barrier) AS
-WITH asked AS (
+WITH asked AS MATERIALIZED (
     SELECT coalesce(sum(t.headcount), 0)::bigint AS population FROM @extschema@.teams t)
 SELECT c.wave,
        CASE WHEN NOT c.hidden THEN c.n END AS responses,
@@ -227,7 +227,7 @@ COMMENT ON COLUMN @extschema@.nps_trend.significant IS 'True when the change is 
 -- and no count under min_group_size() (nor of a closed wave whose total the
 -- other views hide).
 CREATE OR REPLACE VIEW @extschema@.survey_progress WITH (security_barrier) AS
-WITH asked AS (
+WITH asked AS MATERIALIZED (
     SELECT coalesce(sum(t.headcount), 0)::bigint AS population FROM @extschema@.teams t),
 counted AS (
     SELECT r.wave, count(*) AS n
@@ -270,14 +270,19 @@ AS $fn$
     -- open waves show nothing.  A team that the views hide for a question
     -- shows no platform comments to it (their number would tell its size).
     -- Rows come sorted, never in the order the answers arrived.
+    WITH groups AS (
+        SELECT r.wave, r.team, coalesce(r.capability, '') AS capability, r.question
+          FROM @extschema@.survey_responses r
+         GROUP BY r.wave, r.team, coalesce(r.capability, ''), r.question
+        HAVING count(*) >= @extschema@.min_comment_group_size())
     SELECT g.wave, g.team, g.capability, g.question, g.comment
-      FROM (SELECT r.wave, r.team, r.capability, r.question, r.comment,
-                   count(*) OVER (PARTITION BY r.wave, r.team, r.capability, r.question) AS n
+      FROM (SELECT r.wave, r.team, r.capability, r.question, r.comment
               FROM @extschema@.survey_responses r
               JOIN @extschema@.survey_waves w ON w.wave = r.wave
-             WHERE w.closed_at IS NOT NULL) g
-     WHERE g.n >= @extschema@.min_comment_group_size() AND g.comment IS NOT NULL AND g.comment <> ''
-       AND (g.capability IS NOT NULL
+              JOIN groups n ON n.wave = r.wave AND n.team = r.team AND n.capability = coalesce(r.capability, '')
+                           AND n.question = r.question
+             WHERE w.closed_at IS NOT NULL AND r.comment IS NOT NULL AND r.comment <> '') g
+     WHERE (g.capability IS NOT NULL
             OR (g.wave, g.team, g.question) IN (SELECT c.wave, c.team, c.question FROM @extschema@.pm_survey_cells c
                                                  WHERE c.capability IS NULL AND c.team IS NOT NULL AND NOT c.hidden))
      ORDER BY g.wave, g.team, g.capability NULLS FIRST, g.question, g.comment

@@ -513,19 +513,22 @@ CREATE OR REPLACE VIEW @extschema@.pm_survey_cells WITH (security_barrier) AS
 WITH threshold AS (
     SELECT @extschema@.min_group_size() AS k),
 answers AS (
-    -- one aggregate per (wave, question, team, capability), read once: a
-    -- view's condition on the wave or question reaches the scan
-    SELECT r.wave, r.question, r.team, r.capability,
-           @extschema@.likert_summary(r.score::integer, 0, 10) AS ls, count(*) AS n
-      FROM @extschema@.survey_responses r
-      JOIN @extschema@.survey_waves w ON w.wave = r.wave
-     WHERE w.closed_at IS NOT NULL
-     GROUP BY r.wave, r.question, r.team, r.capability),
+    -- one aggregate, read once, so that a view's condition on the wave or
+    -- question reaches the scan: the platform answers (capability NULL) per
+    -- team, the capability answers per capability; closed waves only
+    SELECT a.* FROM (
+        SELECT r.wave, r.question, CASE WHEN r.capability IS NULL THEN r.team END AS team, r.capability,
+               @extschema@.likert_summary(r.score::integer, 0, 10) AS ls, count(*) AS n
+          FROM @extschema@.survey_responses r
+         GROUP BY r.wave, r.question, CASE WHEN r.capability IS NULL THEN r.team END, r.capability) a
+     WHERE EXISTS (SELECT FROM @extschema@.survey_waves w WHERE w.wave = a.wave AND w.closed_at IS NOT NULL)),
 ordered AS (
-    -- per question and wave, the teams' platform answers (capability NULL):
-    -- small teams first, then the others from the smallest; hidden_before is
-    -- what hiding every team before this one would hide.  The total is the
-    -- rollup of the teams, a capability's cell the rollup of its rows.
+    -- per question and wave, the teams first: small teams first, then the
+    -- others from the smallest (hidden_before is what hiding every team
+    -- before this one would hide), then the capabilities; the total is the
+    -- rollup of the teams.  Teams of one size come in the order of their
+    -- names, as in 1.3: an update must not change which teams a closed wave
+    -- hides (two patterns of one wave would tell more than either)
     SELECT a.wave, a.question, a.team, a.capability, a.ls, a.n,
            a.capability IS NULL AND a.n < t.k AS small,
            coalesce(bool_or(a.n < t.k) FILTER (WHERE a.capability IS NULL) OVER w, false) AS wave_has_small,
@@ -536,26 +539,23 @@ ordered AS (
            count(*) FILTER (WHERE a.capability IS NULL AND a.n = 1) OVER w AS singles,
            @extschema@.rollup(a.ls) FILTER (WHERE a.capability IS NULL) OVER w AS total_ls,
            sum(a.n) FILTER (WHERE a.capability IS NULL) OVER w AS total_n,
-           row_number() OVER ord = 1 AND a.capability IS NULL AS first_team,
-           @extschema@.rollup(a.ls) OVER c AS capability_ls, sum(a.n) OVER c AS capability_n,
-           row_number() OVER (c ORDER BY a.team) = 1 AS first_of_capability
+           row_number() OVER ord = 1 AND a.capability IS NULL AS first_team
       FROM answers a CROSS JOIN threshold t
     WINDOW w AS (PARTITION BY a.wave, a.question),
-           ord AS (w ORDER BY a.capability IS NULL DESC, a.capability IS NULL AND a.n < t.k DESC, a.n, a.team),
-           before AS (ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
-           c AS (PARTITION BY a.wave, a.question, a.capability)),
+           ord AS (w ORDER BY a.capability IS NULL DESC, a.capability IS NULL AND a.n < t.k DESC, a.n, a.team, a.capability),
+           before AS (ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)),
 cells AS (
     SELECT o.wave, o.question, g.kind,
            CASE WHEN g.kind = 'capability' THEN o.capability END AS capability,
            CASE WHEN g.kind = 'team' THEN o.team END AS team,
-           CASE g.kind WHEN 'team' THEN o.ls WHEN 'total' THEN o.total_ls ELSE o.capability_ls END AS ls,
-           CASE g.kind WHEN 'team' THEN o.n WHEN 'total' THEN o.total_n ELSE o.capability_n END::bigint AS n,
+           CASE WHEN g.kind = 'total' THEN o.total_ls ELSE o.ls END AS ls,
+           CASE WHEN g.kind = 'total' THEN o.total_n ELSE o.n END::bigint AS n,
            o.small, o.wave_has_small, o.hidden_before, o.teams_before, o.singles_before, o.teams, o.singles
       FROM ordered o
            CROSS JOIN LATERAL (VALUES ('team'), ('total'), ('capability')) AS g(kind)
      WHERE CASE g.kind WHEN 'team' THEN o.capability IS NULL
                        WHEN 'total' THEN o.first_team
-                       ELSE o.capability IS NOT NULL AND o.first_of_capability END)
+                       ELSE o.capability IS NOT NULL END)
 SELECT x.wave, x.capability, x.team,
        CASE WHEN q.scale = 'nps' THEN @extschema@.pm_nps_summary(x.ls) END AS s,
        x.n,
@@ -579,7 +579,7 @@ COMMENT ON VIEW @extschema@.pm_survey_cells IS
 
 -- Platform NPS per survey wave (the question about the platform as a whole).
 CREATE OR REPLACE VIEW @extschema@.nps_by_survey WITH (security_barrier) AS
-WITH asked AS (
+WITH asked AS MATERIALIZED (
     SELECT coalesce(sum(t.headcount), 0)::bigint AS population FROM @extschema@.teams t)
 SELECT c.wave,
        CASE WHEN NOT c.hidden THEN c.n END AS responses,
@@ -661,7 +661,7 @@ COMMENT ON COLUMN @extschema@.nps_trend.significant IS 'True when the change is 
 -- and no count under min_group_size() (nor of a closed wave whose total the
 -- other views hide).
 CREATE OR REPLACE VIEW @extschema@.survey_progress WITH (security_barrier) AS
-WITH asked AS (
+WITH asked AS MATERIALIZED (
     SELECT coalesce(sum(t.headcount), 0)::bigint AS population FROM @extschema@.teams t),
 counted AS (
     SELECT r.wave, count(*) AS n
@@ -704,14 +704,19 @@ AS $fn$
     -- open waves show nothing.  A team that the views hide for a question
     -- shows no platform comments to it (their number would tell its size).
     -- Rows come sorted, never in the order the answers arrived.
+    WITH groups AS (
+        SELECT r.wave, r.team, coalesce(r.capability, '') AS capability, r.question
+          FROM @extschema@.survey_responses r
+         GROUP BY r.wave, r.team, coalesce(r.capability, ''), r.question
+        HAVING count(*) >= @extschema@.min_comment_group_size())
     SELECT g.wave, g.team, g.capability, g.question, g.comment
-      FROM (SELECT r.wave, r.team, r.capability, r.question, r.comment,
-                   count(*) OVER (PARTITION BY r.wave, r.team, r.capability, r.question) AS n
+      FROM (SELECT r.wave, r.team, r.capability, r.question, r.comment
               FROM @extschema@.survey_responses r
               JOIN @extschema@.survey_waves w ON w.wave = r.wave
-             WHERE w.closed_at IS NOT NULL) g
-     WHERE g.n >= @extschema@.min_comment_group_size() AND g.comment IS NOT NULL AND g.comment <> ''
-       AND (g.capability IS NOT NULL
+              JOIN groups n ON n.wave = r.wave AND n.team = r.team AND n.capability = coalesce(r.capability, '')
+                           AND n.question = r.question
+             WHERE w.closed_at IS NOT NULL AND r.comment IS NOT NULL AND r.comment <> '') g
+     WHERE (g.capability IS NOT NULL
             OR (g.wave, g.team, g.question) IN (SELECT c.wave, c.team, c.question FROM @extschema@.pm_survey_cells c
                                                  WHERE c.capability IS NULL AND c.team IS NOT NULL AND NOT c.hidden))
      ORDER BY g.wave, g.team, g.capability NULLS FIRST, g.question, g.comment
@@ -801,7 +806,7 @@ CREATE OR REPLACE VIEW @extschema@.question_scores WITH (security_barrier) AS
 WITH cells AS MATERIALIZED (
     SELECT c.wave, c.opened_at, c.question, c.dimension, c.team, c.ls, c.n, c.favorable, c.hidden, t.headcount
       FROM @extschema@.pm_question_cells c LEFT JOIN @extschema@.teams t ON t.team = c.team),
-asked AS (
+asked AS MATERIALIZED (
     SELECT coalesce(sum(t.headcount), 0)::bigint AS population FROM @extschema@.teams t),
 strata AS (
     -- post-stratification by team: each shown team is a stratum of its own
@@ -943,11 +948,11 @@ COMMENT ON VIEW @extschema@.pm_submission_answers IS
 
 -- The DevEx index: per wave (team NULL) and per team and wave.
 CREATE OR REPLACE VIEW @extschema@.devex_index WITH (security_barrier) AS
-WITH asked AS (
+WITH asked AS MATERIALIZED (
     SELECT coalesce(sum(t.headcount), 0)::bigint AS population FROM @extschema@.teams t),
 items AS (
     -- the index questions each wave asked, and the groups shown for all of them
-    SELECT c.wave, c.team, count(*) AS questions, bool_and(NOT c.hidden) AS shown,
+    SELECT c.wave, c.team, coalesce(c.team, '') AS team_key, count(*) AS questions, bool_and(NOT c.hidden) AS shown,
            avg(c.favorable::double precision / c.n) AS index,
            sum((c.favorable::double precision / c.n) * (1 - c.favorable::double precision / c.n) / c.n) AS var_sum
       FROM @extschema@.pm_question_cells c
@@ -964,12 +969,18 @@ respondents AS (
      GROUP BY a.wave, a.team, a.submission_id, q.questions
     HAVING count(*) = q.questions),
 spread AS (
-    SELECT r.wave, r.team, count(*) AS n, var_samp(r.y) AS var FROM respondents r GROUP BY GROUPING SETS ((r.wave), (r.wave, r.team))),
+    -- (team_key '' is the organisation: the joins below are on plain columns)
+    SELECT r.wave, '' AS team_key, count(*) AS n, var_samp(r.y) AS var FROM respondents r GROUP BY r.wave
+    UNION ALL
+    SELECT r.wave, r.team, count(*), var_samp(r.y) FROM respondents r GROUP BY r.wave, r.team),
 alphas AS (
-    SELECT a.wave, a.team, (@extschema@.cronbach_alpha_ci(a.submission_id::text, a.question, a.oriented, 0.95)).*
-      FROM @extschema@.pm_submission_answers a
-     WHERE a.in_index
-     GROUP BY GROUPING SETS ((a.wave), (a.wave, a.team))),
+    SELECT g.wave, g.team_key, (g.a).*
+      FROM (SELECT a.wave, '' AS team_key,
+                   @extschema@.cronbach_alpha_ci(a.submission_id::text, a.question, a.oriented, 0.95) AS a
+              FROM @extschema@.pm_submission_answers a WHERE a.in_index GROUP BY a.wave
+            UNION ALL
+            SELECT a.wave, a.team, @extschema@.cronbach_alpha_ci(a.submission_id::text, a.question, a.oriented, 0.95)
+              FROM @extschema@.pm_submission_answers a WHERE a.in_index GROUP BY a.wave, a.team) g),
 joined AS (
     SELECT i.wave, i.team, i.questions, i.index, i.var_sum, i.shown AND i.questions = q.questions AS shown,
            CASE WHEN i.team IS NULL THEN a.population ELSE t.headcount END AS population,
@@ -977,8 +988,8 @@ joined AS (
            al.respondents AS alpha_respondents
       FROM items i JOIN asked_items q ON q.wave = i.wave CROSS JOIN asked a
            LEFT JOIN @extschema@.teams t ON t.team = i.team
-           LEFT JOIN spread s ON s.wave = i.wave AND s.team IS NOT DISTINCT FROM i.team
-           LEFT JOIN alphas al ON al.wave = i.wave AND al.team IS NOT DISTINCT FROM i.team),
+           LEFT JOIN spread s ON s.wave = i.wave AND s.team_key = i.team_key
+           LEFT JOIN alphas al ON al.wave = i.wave AND al.team_key = i.team_key),
 bounded_index AS (
     SELECT j.*,
            CASE WHEN j.complete >= @extschema@.min_group_size()
@@ -1014,27 +1025,46 @@ COMMENT ON COLUMN @extschema@.devex_index.suppressed IS 'True when some index qu
 -- Where to focus next: which questions go with the NPS answer of the same respondent.
 CREATE OR REPLACE VIEW @extschema@.survey_drivers WITH (security_barrier) AS
 WITH pairs AS (
-    SELECT a.wave, a.question, a.oriented::double precision AS x, n.oriented::double precision AS y
+    -- each respondent's answer to a question beside their NPS answer,
+    -- counted per pair of values (at most 11 x 11 per wave and question)
+    SELECT a.wave, a.question, a.oriented AS x, n.oriented AS y, count(*) AS c
       FROM @extschema@.pm_submission_answers a
       JOIN @extschema@.pm_submission_answers n
         ON n.wave = a.wave AND n.submission_id = a.submission_id AND n.question = 'nps'
-     WHERE a.question <> 'nps'),
-ranked AS (
-    -- mid-ranks: ties share the mean of the ranks they span
-    SELECT p.wave, p.question,
-           rank() OVER (PARTITION BY p.wave, p.question ORDER BY p.x)
-               + (count(*) OVER (PARTITION BY p.wave, p.question, p.x) - 1) / 2.0 AS rx,
-           rank() OVER (PARTITION BY p.wave, p.question ORDER BY p.y)
-               + (count(*) OVER (PARTITION BY p.wave, p.question, p.y) - 1) / 2.0 AS ry
-      FROM pairs p),
+     WHERE a.question <> 'nps'
+     GROUP BY a.wave, a.question, a.oriented, n.oriented),
+xs AS (
+    -- mid-ranks: a value's rank is the number of smaller values plus half
+    -- the ties after the first, (below + 1 + below + count) / 2
+    SELECT p.wave, p.question, p.x, sum(p.c) AS c FROM pairs p GROUP BY p.wave, p.question, p.x),
+ys AS (
+    SELECT p.wave, p.question, p.y, sum(p.c) AS c FROM pairs p GROUP BY p.wave, p.question, p.y),
+rx AS (
+    SELECT x.wave, x.question, x.x,
+           coalesce(sum(x.c) OVER (PARTITION BY x.wave, x.question ORDER BY x.x ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
+               + (x.c + 1) / 2.0 AS r
+      FROM xs x),
+ry AS (
+    SELECT y.wave, y.question, y.y,
+           coalesce(sum(y.c) OVER (PARTITION BY y.wave, y.question ORDER BY y.y ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
+               + (y.c + 1) / 2.0 AS r
+      FROM ys y),
 correlated AS (
-    SELECT r.wave, r.question, count(*) AS n, corr(r.rx, r.ry) AS rho
-      FROM ranked r GROUP BY r.wave, r.question),
+    -- Spearman's rho: Pearson's correlation of the mid-ranks, each pair of
+    -- values weighted by its count
+    SELECT p.wave, p.question, sum(p.c)::bigint AS n,
+           (sum(p.c) * sum(p.c * a.r * b.r) - sum(p.c * a.r) * sum(p.c * b.r))
+           / nullif(sqrt((sum(p.c) * sum(p.c * a.r * a.r) - sum(p.c * a.r) ^ 2)
+                         * (sum(p.c) * sum(p.c * b.r * b.r) - sum(p.c * b.r) ^ 2)), 0) AS rho
+      FROM pairs p
+      JOIN rx a ON a.wave = p.wave AND a.question = p.question AND a.x = p.x
+      JOIN ry b ON b.wave = p.wave AND b.question = p.question AND b.y = p.y
+     GROUP BY p.wave, p.question),
 totals AS MATERIALIZED (
     SELECT t.wave, t.question, t.dimension, t.favorable, t.n, t.hidden
       FROM @extschema@.pm_question_cells t WHERE t.team IS NULL),
 shown AS (
-    SELECT c.wave, c.question, c.n, c.rho, s.dimension, s.favorable::double precision / s.n AS share,
+    SELECT c.wave, c.question, c.n, c.rho::double precision AS rho, s.dimension, s.favorable::double precision / s.n AS share,
            NOT s.hidden AND NOT nps.hidden AND c.n >= @extschema@.min_group_size() AS shown
       FROM correlated c
       JOIN totals s ON s.wave = c.wave AND s.question = c.question
@@ -1101,7 +1131,7 @@ COMMENT ON FUNCTION @extschema@.pm_hours_sum(bigint[], integer, double precision
     'Internal: the hours (power 1) or squared hours (power 2) of the answers counted in a 0..10 distribution of an hours question';
 
 CREATE OR REPLACE VIEW @extschema@.time_cost WITH (security_barrier) AS
-WITH asked AS (
+WITH asked AS MATERIALIZED (
     SELECT coalesce(sum(t.headcount), 0)::bigint AS population FROM @extschema@.teams t),
 cells AS (
     SELECT c.wave, c.team, c.question, c.dimension, c.reverse_coded, c.hidden,
