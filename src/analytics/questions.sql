@@ -66,6 +66,13 @@ AS $fn$
 DECLARE
     bad record;
 BEGIN
+    -- FOR SHARE: a change of a question's scale (an UPDATE of its row) waits
+    -- for the statements writing answers to it and then sees them; a
+    -- statement that comes after the change checks against the new scale
+    PERFORM FROM @extschema@.survey_questions q
+      WHERE q.question IN (SELECT n.question FROM pm_checked_answers n)
+      ORDER BY q.question
+        FOR SHARE;
     SELECT n.response_id, n.question, n.score, q.low, q.high INTO bad
       FROM pm_checked_answers n JOIN @extschema@.survey_questions q ON q.question = n.question
      WHERE n.score NOT BETWEEN q.low AND q.high
