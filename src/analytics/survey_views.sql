@@ -88,16 +88,26 @@ answers AS (
           FROM @extschema@.survey_responses r
          GROUP BY r.wave, r.question, CASE WHEN r.capability IS NULL THEN r.team END, r.capability) a
      WHERE EXISTS (SELECT FROM @extschema@.survey_waves w WHERE w.wave = a.wave AND w.closed_at IS NOT NULL)),
+keyed AS (
+    -- the order the teams are hidden in, per question and wave: small teams
+    -- first, then the others from the smallest, teams of one size by name
+    -- (as in 1.3: an update must not change which teams a closed wave hides,
+    -- two patterns of one wave would tell more than either); the
+    -- capabilities after them.  As integers: the names' order comes from one
+    -- sort of the teams, not from comparing names in the big sort.
+    SELECT a.*, t.k,
+           ((a.capability IS NOT NULL)::integer::bigint << 40)
+           | ((NOT (a.capability IS NULL AND a.n < t.k))::integer::bigint << 39) | a.n AS size_key,
+           r.team_rank
+      FROM answers a CROSS JOIN threshold t
+           LEFT JOIN (SELECT x.team, rank() OVER (ORDER BY x.team) AS team_rank FROM @extschema@.teams x) r
+             ON r.team = a.team),
 ordered AS (
-    -- per question and wave, the teams first: small teams first, then the
-    -- others from the smallest (hidden_before is what hiding every team
-    -- before this one would hide), then the capabilities; the total is the
-    -- rollup of the teams.  Teams of one size come in the order of their
-    -- names, as in 1.3: an update must not change which teams a closed wave
-    -- hides (two patterns of one wave would tell more than either)
+    -- hidden_before is what hiding every team before this one would hide;
+    -- the total is the rollup of the teams
     SELECT a.wave, a.question, a.team, a.capability, a.ls, a.n,
-           a.capability IS NULL AND a.n < t.k AS small,
-           coalesce(bool_or(a.n < t.k) FILTER (WHERE a.capability IS NULL) OVER w, false) AS wave_has_small,
+           a.capability IS NULL AND a.n < a.k AS small,
+           coalesce(bool_or(a.n < a.k) FILTER (WHERE a.capability IS NULL) OVER w, false) AS wave_has_small,
            @extschema@.rollup(a.ls) FILTER (WHERE a.capability IS NULL) OVER before AS hidden_before,
            count(*) FILTER (WHERE a.capability IS NULL) OVER before AS teams_before,
            count(*) FILTER (WHERE a.capability IS NULL AND a.n = 1) OVER before AS singles_before,
@@ -106,9 +116,9 @@ ordered AS (
            @extschema@.rollup(a.ls) FILTER (WHERE a.capability IS NULL) OVER w AS total_ls,
            sum(a.n) FILTER (WHERE a.capability IS NULL) OVER w AS total_n,
            row_number() OVER ord = 1 AND a.capability IS NULL AS first_team
-      FROM answers a CROSS JOIN threshold t
+      FROM keyed a
     WINDOW w AS (PARTITION BY a.wave, a.question),
-           ord AS (w ORDER BY a.capability IS NULL DESC, a.capability IS NULL AND a.n < t.k DESC, a.n, a.team, a.capability),
+           ord AS (w ORDER BY a.size_key, a.team_rank, a.capability),
            before AS (ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)),
 cells AS (
     SELECT o.wave, o.question, g.kind,
