@@ -434,6 +434,27 @@ SELECT count(*) AS team_index_rows,
        count(*) FILTER (WHERE i.index IS NOT NULL AND t.suppressed) AS index_of_hidden_team
   FROM seen_q_index i JOIN seen_q_team t USING (wave, team);
 
+-- 10. A question of the nps scale other than nps is judged by what the
+-- views publish of it: favourable or not (here reverse-coded, favourable 0
+-- and 1), not promoters, passives and detractors.  small1 and small2 gave no
+-- favourable answer, so the first team of ten by name (big1) is hidden too:
+-- the hidden answers have 4 favourable of 16.
+INSERT INTO survey_questions (question, scale, reverse_coded) VALUES ('incidents', 'nps', true);
+INSERT INTO survey_waves (wave, opened_at) VALUES ('R-1', '2025-08-01');
+INSERT INTO survey_responses (response_id, wave, team, question, score)
+SELECT 'r1-' || t || '-' || i, 'R-1', t, 'incidents', s
+  FROM (VALUES ('big1', ARRAY[0, 1, 2, 5, 7, 8, 9, 10, 0, 1]), ('big2', ARRAY[0, 1, 2, 5, 7, 8, 9, 10, 0, 1]),
+               ('mid', ARRAY[0, 1, 2, 5, 7, 8, 9, 10, 0, 1]), ('small1', ARRAY[2, 7, 9]), ('small2', ARRAY[3, 8, 10])) v(t, scores),
+       unnest(scores) WITH ORDINALITY u(s, i);
+UPDATE survey_waves SET closed_at = '2025-09-01' WHERE wave = 'R-1';
+SET SESSION AUTHORIZATION regress_pm_r;
+SELECT team, responses, suppressed FROM question_scores_by_team WHERE wave = 'R-1' ORDER BY team;
+SELECT q.responses - sum(t.responses) AS hidden_answers,
+       round(q.favorable_share * q.responses) - sum(round(t.favorable_share * t.responses)) AS hidden_favourable
+  FROM question_scores q JOIN question_scores_by_team t USING (wave, question)
+ WHERE q.wave = 'R-1' AND NOT t.suppressed GROUP BY q.responses, q.favorable_share;
+RESET SESSION AUTHORIZATION;
+
 -- Leave nothing behind
 DROP TABLE before_answer, seen_total, seen_team, truth, syn_teams, seen_q_total, seen_q_team, seen_q_index, qtruth;
 DROP FUNCTION pg_temp.pinned(text), pg_temp.pinned_favorable(text);

@@ -77,6 +77,17 @@ SELECT * FROM ingest('[{"type": "survey", "response_id": "x12", "wave": "Q-open"
                        {"type": "survey", "response_id": "x13", "wave": "Q-open", "team": "qa", "question": "lost", "score": 5, "submission_id": "0b6f4e1c3d2a4f8e9c1b7a5d2e8f0c3b"},
                        {"type": "survey", "response_id": "x14", "wave": "Q-open", "team": "qa", "score": 8, "submission_id": "0b6f-4e1c-3d2a-4f8e-9c1b-7a5d-2e8f-0c3b"}]');
 SELECT * FROM ingest('[{"type": "survey", "response_id": "x12", "wave": "Q-open", "team": "qa", "question": "ease", "score": 5, "submission_id": "0b6f4e1c-3d2a-4f8e-9c1b-7a5d2e8f0c3b"}]');
+-- an explicit null is no submission id (two such answers are no duplicate)
+SELECT * FROM ingest('[{"type": "survey", "response_id": "x16", "wave": "Q-open", "team": "qa", "score": 7, "submission_id": null},
+                       {"type": "survey", "response_id": "x17", "wave": "Q-open", "team": "qa", "score": 8, "submission_id": null}]');
+-- an id sent twice in one batch: its first event is the one stored
+SELECT * FROM ingest('[{"type": "survey", "response_id": "x18", "wave": "Q-open", "team": "qa", "question": "ease", "score": 1},
+                       {"type": "survey", "response_id": "x19", "wave": "Q-open", "team": "qa", "score": 2},
+                       {"type": "survey", "response_id": "x20", "wave": "Q-open", "team": "qa", "score": 3},
+                       {"type": "survey", "response_id": "x21", "wave": "Q-open", "team": "qa", "score": 4},
+                       {"type": "survey", "response_id": "x22", "wave": "Q-open", "team": "qa", "score": 5},
+                       {"type": "survey", "response_id": "x23", "wave": "Q-open", "team": "qa", "score": 6},
+                       {"type": "survey", "response_id": "x18", "wave": "Q-open", "team": "qa", "question": "ease", "score": 3}]');
 SELECT pm_test.error_of($$SELECT * FROM platform_metrics.ingest('[{"type": "survey", "response_id": "x15", "wave": "Q-open", "team": "qa", "question": "ease", "score": 4, "submission_id": "0b6f4e1c-3d2a-4f8e-9c1b-7a5d2e8f0c3b"}]')$$) AS second_answer;
 RESET SESSION AUTHORIZATION;
 SELECT response_id, question, score, submission_id FROM survey_responses WHERE wave = 'Q-open' ORDER BY response_id;
@@ -87,7 +98,8 @@ SELECT pm_test.error_of(q) AS answered_question FROM unnest(ARRAY[
   $$UPDATE platform_metrics.survey_questions SET high = 7 WHERE question = 'ease'$$,
   $$UPDATE platform_metrics.survey_questions SET favorable_from = 5 WHERE question = 'ease'$$,
   $$UPDATE platform_metrics.survey_questions SET bucket_hours = '{0.5,1.5,3,6,12}' WHERE question = 'lost'$$,
-  $$UPDATE platform_metrics.survey_questions SET wording = 'How easy is deploying?', in_index = true WHERE question = 'ease'$$,
+  $$UPDATE platform_metrics.survey_questions SET in_index = false WHERE question = 'ease'$$,
+  $$UPDATE platform_metrics.survey_questions SET wording = 'How easy is deploying?', dimension = 'flow' WHERE question = 'ease'$$,
   $$UPDATE platform_metrics.survey_questions SET favorable_from = 7 WHERE question = 'seven'$$
 ]) q;
 RESET SESSION AUTHORIZATION;
@@ -273,6 +285,26 @@ SELECT wave, team, questions, round(index::numeric, 4) AS index, suppressed,
                                                        WHERE r.wave = d.wave AND r.team = d.team AND r.question IN ('ease', 'load')
                                                        GROUP BY r.question) x)) AS index_ok
   FROM seen_index d WHERE team IS NOT NULL ORDER BY 1, 2;
+
+-- One answer without a submission id: the complete respondents are no longer
+-- all of Q-2's answers, so their figures would tell the other's by
+-- difference: no alpha, and the interval from the questions' variances as if
+-- independent, z sqrt(sum p(1-p)/n) / questions
+INSERT INTO survey_responses (response_id, wave, team, question, score) VALUES ('Q-2-unlinked', 'Q-2', 'qa', 'ease', 5);
+SET SESSION AUTHORIZATION regress_pm_qr;
+CREATE TEMP TABLE seen_index2 AS SELECT * FROM devex_index WHERE wave = 'Q-2' AND team IS NULL;
+RESET SESSION AUTHORIZATION;
+WITH items AS (
+    SELECT r.question, avg(CASE WHEN q.reverse_coded THEN r.score <= q.favorable_from ELSE r.score >= q.favorable_from END::int)::float8 AS p,
+           count(*) AS n
+      FROM survey_responses r JOIN survey_questions q USING (question)
+     WHERE r.wave = 'Q-2' AND r.question IN ('ease', 'load') GROUP BY r.question)
+SELECT d.alpha IS NULL AND d.alpha_low IS NULL AND d.complete_respondents IS NULL AS no_alpha,
+       pg_temp.near(d.index, (SELECT avg(p) FROM items)) AS index_ok,
+       pg_temp.near(d.index_high - d.index, 1.959963984540054 * sqrt((SELECT sum(p * (1 - p) / n) FROM items)) / 2) AS interval_ok
+  FROM seen_index2 d;
+DELETE FROM survey_responses WHERE response_id = 'Q-2-unlinked';
+DROP TABLE seen_index2;
 
 -- survey_drivers: Spearman's rho as Pearson's correlation of mid-ranks,
 -- the mid-ranks counted directly (values below, plus half the ties after

@@ -109,7 +109,7 @@ BEGIN
                                     WHERE r.response_id = a.doc ->> 'response_id') AS duplicate
                       FROM (SELECT DISTINCT ON (e.doc ->> 'response_id') e.doc, e.idx
                               FROM jsonb_array_elements(events) WITH ORDINALITY AS e(doc, idx)
-                             WHERE e.doc ->> 'type' = 'survey' AND e.doc ? 'submission_id'
+                             WHERE e.doc ->> 'type' = 'survey' AND e.doc ->> 'submission_id' IS NOT NULL
                              ORDER BY e.doc ->> 'response_id', e.idx) a) s
              WHERE NOT s.duplicate AND (s.n > 1 OR s.stored)
              ORDER BY s.idx LIMIT 1;
@@ -154,18 +154,28 @@ BEGIN
         accepted := accepted + n;
     END IF;
 
+    -- (an id sent twice in one batch: its first event is stored, the one the
+    -- checks above looked at; a concurrent batch that stored another answer
+    -- of the same submission and question first is named, not a raw error)
     IF 'survey' = ANY (kinds) THEN
-        WITH ins AS (
-            INSERT INTO @extschema@.survey_responses (response_id, wave, team, capability, question, score, comment,
-                                                      submitted_at, submission_id)
-            SELECT doc ->> 'response_id', doc ->> 'wave', doc ->> 'team', doc ->> 'capability',
-                   coalesce(doc ->> 'question', 'nps'), (doc ->> 'score')::smallint, doc ->> 'comment',
-                   coalesce(@extschema@.pm_parse_timestamptz(doc ->> 'submitted_at'), now()),
-                   (doc ->> 'submission_id')::uuid
-              FROM jsonb_array_elements(events) AS a(doc) WHERE doc ->> 'type' = 'survey'
-             ORDER BY doc ->> 'response_id'
-            ON CONFLICT (response_id) DO NOTHING RETURNING 1)
-        SELECT count(*) INTO n FROM ins;
+        BEGIN
+            WITH ins AS (
+                INSERT INTO @extschema@.survey_responses (response_id, wave, team, capability, question, score, comment,
+                                                          submitted_at, submission_id)
+                SELECT DISTINCT ON (doc ->> 'response_id')
+                       doc ->> 'response_id', doc ->> 'wave', doc ->> 'team', doc ->> 'capability',
+                       coalesce(doc ->> 'question', 'nps'), (doc ->> 'score')::smallint, doc ->> 'comment',
+                       coalesce(@extschema@.pm_parse_timestamptz(doc ->> 'submitted_at'), now()),
+                       (doc ->> 'submission_id')::uuid
+                  FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx) WHERE doc ->> 'type' = 'survey'
+                 ORDER BY doc ->> 'response_id', idx
+                ON CONFLICT (response_id) DO NOTHING RETURNING 1)
+            SELECT count(*) INTO n FROM ins;
+        EXCEPTION WHEN unique_violation THEN
+            RAISE EXCEPTION 'a submission of this batch already answered one of its questions in its wave (stored by a concurrent batch)'
+                USING ERRCODE = '23505',
+                      HINT = 'A submission gives one answer per question (and capability) in a wave; nothing of this batch was stored.';
+        END;
         accepted := accepted + n;
     END IF;
 

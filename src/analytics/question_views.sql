@@ -160,12 +160,17 @@ COMMENT ON VIEW @extschema@.pm_submission_answers IS
     'Internal: the platform answers of closed waves that carry a submission id, oriented (higher is better) and marked favourable';
 
 -- The DevEx index: per wave (team NULL) and per team and wave.
-CREATE OR REPLACE VIEW @extschema@.devex_index WITH (security_barrier) AS
+CREATE OR REPLACE FUNCTION @extschema@.pm_devex_index(OUT wave text, OUT team text, OUT questions bigint, OUT index double precision, OUT index_low double precision, OUT index_high double precision, OUT alpha double precision, OUT alpha_low double precision, OUT alpha_high double precision, OUT complete_respondents bigint, OUT suppressed boolean)
+    RETURNS SETOF record
+    LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE ROWS 1000
+    SET search_path = pg_catalog, pg_temp
+AS $fn$
 WITH asked AS MATERIALIZED (
     SELECT coalesce(sum(t.headcount), 0)::bigint AS population FROM @extschema@.teams t),
 items AS (
     -- the index questions each wave asked, and the groups shown for all of them
     SELECT c.wave, c.team, coalesce(c.team, '') AS team_key, count(*) AS questions, bool_and(NOT c.hidden) AS shown,
+           max(c.n) AS max_n,
            avg(c.favorable::double precision / c.n) AS index,
            sum((c.favorable::double precision / c.n) * (1 - c.favorable::double precision / c.n) / c.n) AS var_sum
       FROM @extschema@.pm_question_cells c
@@ -196,6 +201,10 @@ alphas AS (
               FROM @extschema@.pm_submission_answers a WHERE a.in_index GROUP BY a.wave, a.team) g),
 joined AS (
     SELECT i.wave, i.team, i.questions, i.index, i.var_sum, i.shown AND i.questions = q.questions AS shown,
+           -- the respondents who answered every index question are all the
+           -- group's answers to each: else their figures would tell those of
+           -- the others (the answers without a submission id) by difference
+           coalesce(s.n = i.max_n, false) AS complete_all,
            CASE WHEN i.team IS NULL THEN a.population ELSE t.headcount END AS population,
            s.n AS complete, s.var AS complete_var, al.alpha, al.low AS alpha_low, al.high AS alpha_high,
            al.respondents AS alpha_respondents
@@ -205,7 +214,7 @@ joined AS (
            LEFT JOIN alphas al ON al.wave = i.wave AND al.team_key = i.team_key),
 bounded_index AS (
     SELECT j.*,
-           CASE WHEN j.complete >= @extschema@.min_group_size()
+           CASE WHEN j.complete_all AND j.complete >= greatest(@extschema@.min_group_size(), 2)
                 THEN @extschema@.t_quantile(0.975, j.complete - 1) * sqrt(j.complete_var / j.complete)
                      * sqrt(greatest(j.population - j.complete, 0)::double precision / greatest(j.population - 1, 1))
                 ELSE @extschema@.normal_quantile(0.975) * sqrt(j.var_sum) / j.questions END AS half
@@ -215,12 +224,21 @@ SELECT x.wave, x.team,
        CASE WHEN x.shown THEN x.index END AS index,
        CASE WHEN x.shown THEN greatest(x.index - x.half, 0) END AS index_low,
        CASE WHEN x.shown THEN least(x.index + x.half, 1) END AS index_high,
-       CASE WHEN x.shown AND x.alpha_respondents >= @extschema@.min_group_size() THEN x.alpha END AS alpha,
-       CASE WHEN x.shown AND x.alpha_respondents >= @extschema@.min_group_size() THEN x.alpha_low END AS alpha_low,
-       CASE WHEN x.shown AND x.alpha_respondents >= @extschema@.min_group_size() THEN x.alpha_high END AS alpha_high,
-       CASE WHEN x.shown AND x.alpha_respondents >= @extschema@.min_group_size() THEN x.alpha_respondents END AS complete_respondents,
+       CASE WHEN x.shown AND x.complete_all AND x.alpha_respondents >= @extschema@.min_group_size() THEN x.alpha END AS alpha,
+       CASE WHEN x.shown AND x.complete_all AND x.alpha_respondents >= @extschema@.min_group_size() THEN x.alpha_low END AS alpha_low,
+       CASE WHEN x.shown AND x.complete_all AND x.alpha_respondents >= @extschema@.min_group_size() THEN x.alpha_high END AS alpha_high,
+       CASE WHEN x.shown AND x.complete_all AND x.alpha_respondents >= @extschema@.min_group_size() THEN x.alpha_respondents END
+           AS complete_respondents,
        NOT x.shown AS suppressed
-  FROM bounded_index x;
+  FROM bounded_index x
+$fn$;
+COMMENT ON FUNCTION @extschema@.pm_devex_index() IS
+    'devex_index: computed where the planner cannot look in (a plans row counts of the respondents answers tell nothing)';
+REVOKE ALL ON FUNCTION @extschema@.pm_devex_index() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.pm_devex_index() TO platform_metrics_reader;
+
+CREATE OR REPLACE VIEW @extschema@.devex_index WITH (security_barrier) AS
+SELECT x.wave, x.team, x.questions, x.index, x.index_low, x.index_high, x.alpha, x.alpha_low, x.alpha_high, x.complete_respondents, x.suppressed FROM @extschema@.pm_devex_index() x;
 COMMENT ON VIEW @extschema@.devex_index IS
     'DevEx index per closed wave (team NULL) and per team and wave: the mean favourable share of the in_index questions, its 95% interval and Cronbach''s alpha';
 COMMENT ON COLUMN @extschema@.devex_index.wave IS 'Survey wave (closed)';
@@ -236,7 +254,11 @@ COMMENT ON COLUMN @extschema@.devex_index.complete_respondents IS 'Respondents a
 COMMENT ON COLUMN @extschema@.devex_index.suppressed IS 'True when some index question of the group is suppressed: the index is then not shown';
 
 -- Where to focus next: which questions go with the NPS answer of the same respondent.
-CREATE OR REPLACE VIEW @extschema@.survey_drivers WITH (security_barrier) AS
+CREATE OR REPLACE FUNCTION @extschema@.pm_survey_drivers(OUT wave text, OUT question text, OUT dimension text, OUT pairs bigint, OUT spearman double precision, OUT spearman_low double precision, OUT spearman_high double precision, OUT favorable_share double precision, OUT priority bigint, OUT suppressed boolean)
+    RETURNS SETOF record
+    LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE ROWS 1000
+    SET search_path = pg_catalog, pg_temp
+AS $fn$
 WITH pairs AS (
     -- each respondent's answer to a question beside their NPS answer,
     -- counted per pair of values (at most 11 x 11 per wave and question)
@@ -297,7 +319,15 @@ SELECT s.wave, s.question, s.dimension,
             THEN rank() OVER (PARTITION BY s.wave, s.shown AND s.rho IS NOT NULL
                               ORDER BY s.rho * (1 - s.share) DESC, s.question) END AS priority,
        NOT s.shown AS suppressed
-  FROM shown s LEFT JOIN bounded b ON b.wave = s.wave AND b.question = s.question;
+  FROM shown s LEFT JOIN bounded b ON b.wave = s.wave AND b.question = s.question
+$fn$;
+COMMENT ON FUNCTION @extschema@.pm_survey_drivers() IS
+    'survey_drivers: computed where the planner cannot look in (a plans row counts would tell how many distinct pairs of answers there are)';
+REVOKE ALL ON FUNCTION @extschema@.pm_survey_drivers() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.pm_survey_drivers() TO platform_metrics_reader;
+
+CREATE OR REPLACE VIEW @extschema@.survey_drivers WITH (security_barrier) AS
+SELECT x.wave, x.question, x.dimension, x.pairs, x.spearman, x.spearman_low, x.spearman_high, x.favorable_share, x.priority, x.suppressed FROM @extschema@.pm_survey_drivers() x;
 COMMENT ON VIEW @extschema@.survey_drivers IS
     'Per closed wave and question: how strongly its answers go with the same respondent''s NPS answer (Spearman), and where to focus next (strong correlation, low score first)';
 COMMENT ON COLUMN @extschema@.survey_drivers.wave IS 'Survey wave (closed)';
@@ -358,7 +388,8 @@ cells AS (
      WHERE c.scale = 'hours'),
 bounded AS (
     SELECT c.*,
-           CASE WHEN greatest(c.headcount, c.n) = c.n THEN 0
+           CASE WHEN c.n IS NULL THEN NULL
+                WHEN greatest(c.headcount, c.n) = c.n THEN 0
                 WHEN c.n >= 2 THEN @extschema@.t_quantile(0.975, c.n - 1) * sqrt(c.variance / c.n)
                                    * sqrt((greatest(c.headcount, c.n) - c.n)::double precision / (greatest(c.headcount, c.n) - 1))
            END AS half
@@ -368,10 +399,10 @@ SELECT b.wave, b.team, b.question, b.dimension,
        CASE WHEN NOT b.hidden THEN b.mean END AS mean_hours,
        CASE WHEN NOT b.hidden THEN greatest(b.mean - b.half, 0) END AS mean_low,
        CASE WHEN NOT b.hidden THEN b.mean + b.half END AS mean_high,
-       b.headcount,
-       CASE WHEN NOT b.hidden THEN b.mean * b.headcount END AS hours_per_week,
-       CASE WHEN NOT b.hidden THEN greatest(b.mean - b.half, 0) * b.headcount END AS hours_low,
-       CASE WHEN NOT b.hidden THEN (b.mean + b.half) * b.headcount END AS hours_high,
+       CASE WHEN NOT b.hidden THEN greatest(b.headcount, b.n) ELSE b.headcount END AS headcount,
+       CASE WHEN NOT b.hidden THEN b.mean * greatest(b.headcount, b.n) END AS hours_per_week,
+       CASE WHEN NOT b.hidden THEN greatest(b.mean - b.half, 0) * greatest(b.headcount, b.n) END AS hours_low,
+       CASE WHEN NOT b.hidden THEN (b.mean + b.half) * greatest(b.headcount, b.n) END AS hours_high,
        b.reverse_coded AS is_cost,
        b.hidden AS suppressed
   FROM bounded b;
@@ -385,7 +416,7 @@ COMMENT ON COLUMN @extschema@.time_cost.responses IS 'Answers (NULL when suppres
 COMMENT ON COLUMN @extschema@.time_cost.mean_hours IS 'Mean hours per developer and week (each answer as its bucket_hours)';
 COMMENT ON COLUMN @extschema@.time_cost.mean_low IS 'Lower end of the 95% t-interval of the mean (finite-population corrected with the headcount)';
 COMMENT ON COLUMN @extschema@.time_cost.mean_high IS 'Upper end of that interval';
-COMMENT ON COLUMN @extschema@.time_cost.headcount IS 'Developers (the team''s headcount; for the organisation, every team''s)';
+COMMENT ON COLUMN @extschema@.time_cost.headcount IS 'Developers (the team''s headcount, or its answers when more answered; for the organisation, every team''s)';
 COMMENT ON COLUMN @extschema@.time_cost.hours_per_week IS 'mean_hours * headcount: the hours a week the platform costs (is_cost) or saves';
 COMMENT ON COLUMN @extschema@.time_cost.hours_low IS 'mean_low * headcount';
 COMMENT ON COLUMN @extschema@.time_cost.hours_high IS 'mean_high * headcount';

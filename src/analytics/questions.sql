@@ -3,10 +3,10 @@
 -- Every answer is to a question registered in survey_questions and within its
 -- scale.  The catalogue fills in the defaults of a new question, keeps the
 -- extension's nps question as it is, and freezes how a question is scored
--- once it has answers: changing a published question's scale or favourable
--- cut-off would change the figures of closed waves, and reading the views
--- under several cut-offs would tell more of the hidden answers than one
--- (README, Anonymity).
+-- once it has answers: changing a published question's scale, favourable
+-- cut-off or place in the index would change the figures of closed waves,
+-- and reading the views under several settings would tell more of the
+-- hidden answers than one (README, Anonymity).
 
 CREATE OR REPLACE FUNCTION @extschema@.pm_survey_questions_check() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -37,12 +37,12 @@ BEGIN
     NEW.favorable_from := coalesce(NEW.favorable_from,
                                    CASE WHEN NEW.reverse_coded THEN NEW.low + 1 ELSE NEW.high - 1 END);
     IF TG_OP = 'UPDATE'
-       AND (NEW.scale, NEW.low, NEW.high, NEW.bucket_hours, NEW.favorable_from, NEW.reverse_coded)
-           IS DISTINCT FROM (OLD.scale, OLD.low, OLD.high, OLD.bucket_hours, OLD.favorable_from, OLD.reverse_coded)
+       AND (NEW.scale, NEW.low, NEW.high, NEW.bucket_hours, NEW.favorable_from, NEW.reverse_coded, NEW.in_index)
+           IS DISTINCT FROM (OLD.scale, OLD.low, OLD.high, OLD.bucket_hours, OLD.favorable_from, OLD.reverse_coded, OLD.in_index)
        AND EXISTS (SELECT FROM @extschema@.survey_responses r WHERE r.question = OLD.question) THEN
         RAISE EXCEPTION 'question "%" has answers: its scale and how it is scored cannot change', OLD.question
             USING ERRCODE = '55000',
-                  DETAIL = 'scale, low, high, bucket_hours, favorable_from and reverse_coded are fixed once a question is answered; wording, dimension and in_index may change.',
+                  DETAIL = 'scale, low, high, bucket_hours, favorable_from, reverse_coded and in_index are fixed once a question is answered; wording and dimension may change.',
                   HINT = 'Register a new question for the new scale.';
     END IF;
     RETURN NEW;

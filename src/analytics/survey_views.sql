@@ -12,8 +12,8 @@
 -- a wave, the next-smallest teams are hidden too, until the hidden answers
 -- are safe to leave as a remainder (pm_hidden_answers_safe): at least
 -- min_group_size() of them, at least two in every category the views publish
--- (promoters, passives and detractors for an nps question; favourable and
--- not for the others), and enough teams that one answer taken away still
+-- (promoters, passives and detractors for the nps question; favourable
+-- and not for every other question, whatever its scale), and enough teams that one answer taken away still
 -- leaves two.  Then no hidden team's category count is pinned to one value,
 -- even for someone who knows how many of each hidden team answered and is
 -- one of the hidden respondents (README, Anonymity).  If hiding every team
@@ -56,16 +56,16 @@ CREATE OR REPLACE FUNCTION @extschema@.pm_favorable_count(s @extschema@.likert_s
 COMMENT ON FUNCTION @extschema@.pm_favorable_count(@extschema@.likert_summary, integer, boolean) IS
     'Internal: the favourable answers of a 0..10 summary (at or above favorable_from; at or below it when reverse_coded)';
 
-CREATE OR REPLACE FUNCTION @extschema@.pm_answer_categories(s @extschema@.likert_summary, scale text,
+CREATE OR REPLACE FUNCTION @extschema@.pm_answer_categories(s @extschema@.likert_summary, nps_question boolean,
         favorable_from integer, reverse_coded boolean)
     RETURNS bigint[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN CASE WHEN scale = 'nps'
+    RETURN CASE WHEN nps_question
                 THEN ARRAY[@extschema@.responses(s) - @extschema@.pm_at_least(s, 7),
                            @extschema@.pm_at_least(s, 7) - @extschema@.pm_at_least(s, 9), @extschema@.pm_at_least(s, 9)]
                 ELSE ARRAY[@extschema@.responses(s) - @extschema@.pm_favorable_count(s, favorable_from, reverse_coded),
                            @extschema@.pm_favorable_count(s, favorable_from, reverse_coded)] END;
-COMMENT ON FUNCTION @extschema@.pm_answer_categories(@extschema@.likert_summary, text, integer, boolean) IS
-    'Internal: the counts of the categories the views publish of a question (detractors, passives, promoters; or not favourable, favourable)';
+COMMENT ON FUNCTION @extschema@.pm_answer_categories(@extschema@.likert_summary, boolean, integer, boolean) IS
+    'Internal: the counts of the categories the views publish of a question: detractors, passives and promoters of the nps question (whose favourable answers are its promoters); not favourable and favourable for every other question';
 
 CREATE OR REPLACE FUNCTION @extschema@.pm_nps_summary(s @extschema@.likert_summary)
     RETURNS @extschema@.nps_summary LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -82,12 +82,13 @@ answers AS (
     -- one aggregate, read once, so that a view's condition on the wave or
     -- question reaches the scan: the platform answers (capability NULL) per
     -- team, the capability answers per capability; closed waves only
-    SELECT a.* FROM (
-        SELECT r.wave, r.question, CASE WHEN r.capability IS NULL THEN r.team END AS team, r.capability,
-               @extschema@.likert_summary(r.score::integer, 0, 10) AS ls, count(*) AS n
-          FROM @extschema@.survey_responses r
-         GROUP BY r.wave, r.question, CASE WHEN r.capability IS NULL THEN r.team END, r.capability) a
-     WHERE EXISTS (SELECT FROM @extschema@.survey_waves w WHERE w.wave = a.wave AND w.closed_at IS NOT NULL)),
+    -- (open waves are left out before counting: not even a plan's row
+    -- counts tell how an open wave is going, team by team)
+    SELECT r.wave, r.question, CASE WHEN r.capability IS NULL THEN r.team END AS team, r.capability,
+           @extschema@.likert_summary(r.score::integer, 0, 10) AS ls, count(*) AS n
+      FROM @extschema@.survey_responses r
+     WHERE r.wave IN (SELECT w.wave FROM @extschema@.survey_waves w WHERE w.closed_at IS NOT NULL)
+     GROUP BY r.wave, r.question, CASE WHEN r.capability IS NULL THEN r.team END, r.capability),
 keyed AS (
     -- the order the teams are hidden in, per question and wave: small teams
     -- first, then the others from the smallest, teams of one size by name
@@ -139,12 +140,12 @@ SELECT x.wave, x.capability, x.team,
             WHEN 'team'
             THEN x.small OR (x.wave_has_small
                              AND NOT @extschema@.pm_hidden_answers_safe(
-                                 @extschema@.pm_answer_categories(x.hidden_before, q.scale, q.favorable_from, q.reverse_coded),
+                                 @extschema@.pm_answer_categories(x.hidden_before, x.question = 'nps', q.favorable_from, q.reverse_coded),
                                  t.k, x.teams_before, x.singles_before))
             WHEN 'total'
             THEN x.n < t.k OR (x.wave_has_small
                                AND NOT @extschema@.pm_hidden_answers_safe(
-                                   @extschema@.pm_answer_categories(x.ls, q.scale, q.favorable_from, q.reverse_coded),
+                                   @extschema@.pm_answer_categories(x.ls, x.question = 'nps', q.favorable_from, q.reverse_coded),
                                    t.k, x.teams, x.singles))
             ELSE x.n < t.k END AS hidden,
        x.question, x.ls
@@ -308,10 +309,10 @@ CREATE OR REPLACE FUNCTION @extschema@.pm_survey_comments(OUT wave text, OUT tea
     LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE ROWS 1000
     SET search_path = pg_catalog, pg_temp
 AS $fn$
-    SELECT c.wave, c.team, c.capability, c.comment FROM @extschema@.pm_question_comments() c
+    SELECT c.wave, c.team, c.capability, c.comment FROM @extschema@.pm_question_comments() c WHERE c.question = 'nps'
 $fn$;
 COMMENT ON FUNCTION @extschema@.pm_survey_comments() IS
-    'The comments of pm_question_comments() without their question (the 1.3 form of survey_comments)';
+    'The comments of pm_question_comments() to the nps question, as 1.3 returned them';
 REVOKE ALL ON FUNCTION @extschema@.pm_survey_comments() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION @extschema@.pm_survey_comments() TO platform_metrics_reader;
 

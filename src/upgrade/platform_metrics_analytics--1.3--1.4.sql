@@ -69,10 +69,10 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.survey_questions', 'WHER
 -- Every answer is to a question registered in survey_questions and within its
 -- scale.  The catalogue fills in the defaults of a new question, keeps the
 -- extension's nps question as it is, and freezes how a question is scored
--- once it has answers: changing a published question's scale or favourable
--- cut-off would change the figures of closed waves, and reading the views
--- under several cut-offs would tell more of the hidden answers than one
--- (README, Anonymity).
+-- once it has answers: changing a published question's scale, favourable
+-- cut-off or place in the index would change the figures of closed waves,
+-- and reading the views under several settings would tell more of the
+-- hidden answers than one (README, Anonymity).
 
 CREATE OR REPLACE FUNCTION @extschema@.pm_survey_questions_check() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -103,12 +103,12 @@ BEGIN
     NEW.favorable_from := coalesce(NEW.favorable_from,
                                    CASE WHEN NEW.reverse_coded THEN NEW.low + 1 ELSE NEW.high - 1 END);
     IF TG_OP = 'UPDATE'
-       AND (NEW.scale, NEW.low, NEW.high, NEW.bucket_hours, NEW.favorable_from, NEW.reverse_coded)
-           IS DISTINCT FROM (OLD.scale, OLD.low, OLD.high, OLD.bucket_hours, OLD.favorable_from, OLD.reverse_coded)
+       AND (NEW.scale, NEW.low, NEW.high, NEW.bucket_hours, NEW.favorable_from, NEW.reverse_coded, NEW.in_index)
+           IS DISTINCT FROM (OLD.scale, OLD.low, OLD.high, OLD.bucket_hours, OLD.favorable_from, OLD.reverse_coded, OLD.in_index)
        AND EXISTS (SELECT FROM @extschema@.survey_responses r WHERE r.question = OLD.question) THEN
         RAISE EXCEPTION 'question "%" has answers: its scale and how it is scored cannot change', OLD.question
             USING ERRCODE = '55000',
-                  DETAIL = 'scale, low, high, bucket_hours, favorable_from and reverse_coded are fixed once a question is answered; wording, dimension and in_index may change.',
+                  DETAIL = 'scale, low, high, bucket_hours, favorable_from, reverse_coded and in_index are fixed once a question is answered; wording and dimension may change.',
                   HINT = 'Register a new question for the new scale.';
     END IF;
     RETURN NEW;
@@ -307,7 +307,7 @@ BEGIN
                                     WHERE r.response_id = a.doc ->> 'response_id') AS duplicate
                       FROM (SELECT DISTINCT ON (e.doc ->> 'response_id') e.doc, e.idx
                               FROM jsonb_array_elements(events) WITH ORDINALITY AS e(doc, idx)
-                             WHERE e.doc ->> 'type' = 'survey' AND e.doc ? 'submission_id'
+                             WHERE e.doc ->> 'type' = 'survey' AND e.doc ->> 'submission_id' IS NOT NULL
                              ORDER BY e.doc ->> 'response_id', e.idx) a) s
              WHERE NOT s.duplicate AND (s.n > 1 OR s.stored)
              ORDER BY s.idx LIMIT 1;
@@ -352,18 +352,28 @@ BEGIN
         accepted := accepted + n;
     END IF;
 
+    -- (an id sent twice in one batch: its first event is stored, the one the
+    -- checks above looked at; a concurrent batch that stored another answer
+    -- of the same submission and question first is named, not a raw error)
     IF 'survey' = ANY (kinds) THEN
-        WITH ins AS (
-            INSERT INTO @extschema@.survey_responses (response_id, wave, team, capability, question, score, comment,
-                                                      submitted_at, submission_id)
-            SELECT doc ->> 'response_id', doc ->> 'wave', doc ->> 'team', doc ->> 'capability',
-                   coalesce(doc ->> 'question', 'nps'), (doc ->> 'score')::smallint, doc ->> 'comment',
-                   coalesce(@extschema@.pm_parse_timestamptz(doc ->> 'submitted_at'), now()),
-                   (doc ->> 'submission_id')::uuid
-              FROM jsonb_array_elements(events) AS a(doc) WHERE doc ->> 'type' = 'survey'
-             ORDER BY doc ->> 'response_id'
-            ON CONFLICT (response_id) DO NOTHING RETURNING 1)
-        SELECT count(*) INTO n FROM ins;
+        BEGIN
+            WITH ins AS (
+                INSERT INTO @extschema@.survey_responses (response_id, wave, team, capability, question, score, comment,
+                                                          submitted_at, submission_id)
+                SELECT DISTINCT ON (doc ->> 'response_id')
+                       doc ->> 'response_id', doc ->> 'wave', doc ->> 'team', doc ->> 'capability',
+                       coalesce(doc ->> 'question', 'nps'), (doc ->> 'score')::smallint, doc ->> 'comment',
+                       coalesce(@extschema@.pm_parse_timestamptz(doc ->> 'submitted_at'), now()),
+                       (doc ->> 'submission_id')::uuid
+                  FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx) WHERE doc ->> 'type' = 'survey'
+                 ORDER BY doc ->> 'response_id', idx
+                ON CONFLICT (response_id) DO NOTHING RETURNING 1)
+            SELECT count(*) INTO n FROM ins;
+        EXCEPTION WHEN unique_violation THEN
+            RAISE EXCEPTION 'a submission of this batch already answered one of its questions in its wave (stored by a concurrent batch)'
+                USING ERRCODE = '23505',
+                      HINT = 'A submission gives one answer per question (and capability) in a wave; nothing of this batch was stored.';
+        END;
         accepted := accepted + n;
     END IF;
 
@@ -453,8 +463,8 @@ COMMENT ON FUNCTION @extschema@.ingest(jsonb) IS
 -- a wave, the next-smallest teams are hidden too, until the hidden answers
 -- are safe to leave as a remainder (pm_hidden_answers_safe): at least
 -- min_group_size() of them, at least two in every category the views publish
--- (promoters, passives and detractors for an nps question; favourable and
--- not for the others), and enough teams that one answer taken away still
+-- (promoters, passives and detractors for the nps question; favourable
+-- and not for every other question, whatever its scale), and enough teams that one answer taken away still
 -- leaves two.  Then no hidden team's category count is pinned to one value,
 -- even for someone who knows how many of each hidden team answered and is
 -- one of the hidden respondents (README, Anonymity).  If hiding every team
@@ -497,16 +507,16 @@ CREATE OR REPLACE FUNCTION @extschema@.pm_favorable_count(s @extschema@.likert_s
 COMMENT ON FUNCTION @extschema@.pm_favorable_count(@extschema@.likert_summary, integer, boolean) IS
     'Internal: the favourable answers of a 0..10 summary (at or above favorable_from; at or below it when reverse_coded)';
 
-CREATE OR REPLACE FUNCTION @extschema@.pm_answer_categories(s @extschema@.likert_summary, scale text,
+CREATE OR REPLACE FUNCTION @extschema@.pm_answer_categories(s @extschema@.likert_summary, nps_question boolean,
         favorable_from integer, reverse_coded boolean)
     RETURNS bigint[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN CASE WHEN scale = 'nps'
+    RETURN CASE WHEN nps_question
                 THEN ARRAY[@extschema@.responses(s) - @extschema@.pm_at_least(s, 7),
                            @extschema@.pm_at_least(s, 7) - @extschema@.pm_at_least(s, 9), @extschema@.pm_at_least(s, 9)]
                 ELSE ARRAY[@extschema@.responses(s) - @extschema@.pm_favorable_count(s, favorable_from, reverse_coded),
                            @extschema@.pm_favorable_count(s, favorable_from, reverse_coded)] END;
-COMMENT ON FUNCTION @extschema@.pm_answer_categories(@extschema@.likert_summary, text, integer, boolean) IS
-    'Internal: the counts of the categories the views publish of a question (detractors, passives, promoters; or not favourable, favourable)';
+COMMENT ON FUNCTION @extschema@.pm_answer_categories(@extschema@.likert_summary, boolean, integer, boolean) IS
+    'Internal: the counts of the categories the views publish of a question: detractors, passives and promoters of the nps question (whose favourable answers are its promoters); not favourable and favourable for every other question';
 
 CREATE OR REPLACE FUNCTION @extschema@.pm_nps_summary(s @extschema@.likert_summary)
     RETURNS @extschema@.nps_summary LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -523,12 +533,13 @@ answers AS (
     -- one aggregate, read once, so that a view's condition on the wave or
     -- question reaches the scan: the platform answers (capability NULL) per
     -- team, the capability answers per capability; closed waves only
-    SELECT a.* FROM (
-        SELECT r.wave, r.question, CASE WHEN r.capability IS NULL THEN r.team END AS team, r.capability,
-               @extschema@.likert_summary(r.score::integer, 0, 10) AS ls, count(*) AS n
-          FROM @extschema@.survey_responses r
-         GROUP BY r.wave, r.question, CASE WHEN r.capability IS NULL THEN r.team END, r.capability) a
-     WHERE EXISTS (SELECT FROM @extschema@.survey_waves w WHERE w.wave = a.wave AND w.closed_at IS NOT NULL)),
+    -- (open waves are left out before counting: not even a plan's row
+    -- counts tell how an open wave is going, team by team)
+    SELECT r.wave, r.question, CASE WHEN r.capability IS NULL THEN r.team END AS team, r.capability,
+           @extschema@.likert_summary(r.score::integer, 0, 10) AS ls, count(*) AS n
+      FROM @extschema@.survey_responses r
+     WHERE r.wave IN (SELECT w.wave FROM @extschema@.survey_waves w WHERE w.closed_at IS NOT NULL)
+     GROUP BY r.wave, r.question, CASE WHEN r.capability IS NULL THEN r.team END, r.capability),
 keyed AS (
     -- the order the teams are hidden in, per question and wave: small teams
     -- first, then the others from the smallest, teams of one size by name
@@ -580,12 +591,12 @@ SELECT x.wave, x.capability, x.team,
             WHEN 'team'
             THEN x.small OR (x.wave_has_small
                              AND NOT @extschema@.pm_hidden_answers_safe(
-                                 @extschema@.pm_answer_categories(x.hidden_before, q.scale, q.favorable_from, q.reverse_coded),
+                                 @extschema@.pm_answer_categories(x.hidden_before, x.question = 'nps', q.favorable_from, q.reverse_coded),
                                  t.k, x.teams_before, x.singles_before))
             WHEN 'total'
             THEN x.n < t.k OR (x.wave_has_small
                                AND NOT @extschema@.pm_hidden_answers_safe(
-                                   @extschema@.pm_answer_categories(x.ls, q.scale, q.favorable_from, q.reverse_coded),
+                                   @extschema@.pm_answer_categories(x.ls, x.question = 'nps', q.favorable_from, q.reverse_coded),
                                    t.k, x.teams, x.singles))
             ELSE x.n < t.k END AS hidden,
        x.question, x.ls
@@ -749,10 +760,10 @@ CREATE OR REPLACE FUNCTION @extschema@.pm_survey_comments(OUT wave text, OUT tea
     LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE ROWS 1000
     SET search_path = pg_catalog, pg_temp
 AS $fn$
-    SELECT c.wave, c.team, c.capability, c.comment FROM @extschema@.pm_question_comments() c
+    SELECT c.wave, c.team, c.capability, c.comment FROM @extschema@.pm_question_comments() c WHERE c.question = 'nps'
 $fn$;
 COMMENT ON FUNCTION @extschema@.pm_survey_comments() IS
-    'The comments of pm_question_comments() without their question (the 1.3 form of survey_comments)';
+    'The comments of pm_question_comments() to the nps question, as 1.3 returned them';
 
 CREATE OR REPLACE VIEW @extschema@.survey_comments WITH (security_barrier) AS
 SELECT c.wave, c.team, c.capability, c.comment, c.question FROM @extschema@.pm_question_comments() c;
@@ -964,12 +975,17 @@ COMMENT ON VIEW @extschema@.pm_submission_answers IS
     'Internal: the platform answers of closed waves that carry a submission id, oriented (higher is better) and marked favourable';
 
 -- The DevEx index: per wave (team NULL) and per team and wave.
-CREATE OR REPLACE VIEW @extschema@.devex_index WITH (security_barrier) AS
+CREATE OR REPLACE FUNCTION @extschema@.pm_devex_index(OUT wave text, OUT team text, OUT questions bigint, OUT index double precision, OUT index_low double precision, OUT index_high double precision, OUT alpha double precision, OUT alpha_low double precision, OUT alpha_high double precision, OUT complete_respondents bigint, OUT suppressed boolean)
+    RETURNS SETOF record
+    LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE ROWS 1000
+    SET search_path = pg_catalog, pg_temp
+AS $fn$
 WITH asked AS MATERIALIZED (
     SELECT coalesce(sum(t.headcount), 0)::bigint AS population FROM @extschema@.teams t),
 items AS (
     -- the index questions each wave asked, and the groups shown for all of them
     SELECT c.wave, c.team, coalesce(c.team, '') AS team_key, count(*) AS questions, bool_and(NOT c.hidden) AS shown,
+           max(c.n) AS max_n,
            avg(c.favorable::double precision / c.n) AS index,
            sum((c.favorable::double precision / c.n) * (1 - c.favorable::double precision / c.n) / c.n) AS var_sum
       FROM @extschema@.pm_question_cells c
@@ -1000,6 +1016,10 @@ alphas AS (
               FROM @extschema@.pm_submission_answers a WHERE a.in_index GROUP BY a.wave, a.team) g),
 joined AS (
     SELECT i.wave, i.team, i.questions, i.index, i.var_sum, i.shown AND i.questions = q.questions AS shown,
+           -- the respondents who answered every index question are all the
+           -- group's answers to each: else their figures would tell those of
+           -- the others (the answers without a submission id) by difference
+           coalesce(s.n = i.max_n, false) AS complete_all,
            CASE WHEN i.team IS NULL THEN a.population ELSE t.headcount END AS population,
            s.n AS complete, s.var AS complete_var, al.alpha, al.low AS alpha_low, al.high AS alpha_high,
            al.respondents AS alpha_respondents
@@ -1009,7 +1029,7 @@ joined AS (
            LEFT JOIN alphas al ON al.wave = i.wave AND al.team_key = i.team_key),
 bounded_index AS (
     SELECT j.*,
-           CASE WHEN j.complete >= @extschema@.min_group_size()
+           CASE WHEN j.complete_all AND j.complete >= greatest(@extschema@.min_group_size(), 2)
                 THEN @extschema@.t_quantile(0.975, j.complete - 1) * sqrt(j.complete_var / j.complete)
                      * sqrt(greatest(j.population - j.complete, 0)::double precision / greatest(j.population - 1, 1))
                 ELSE @extschema@.normal_quantile(0.975) * sqrt(j.var_sum) / j.questions END AS half
@@ -1019,12 +1039,21 @@ SELECT x.wave, x.team,
        CASE WHEN x.shown THEN x.index END AS index,
        CASE WHEN x.shown THEN greatest(x.index - x.half, 0) END AS index_low,
        CASE WHEN x.shown THEN least(x.index + x.half, 1) END AS index_high,
-       CASE WHEN x.shown AND x.alpha_respondents >= @extschema@.min_group_size() THEN x.alpha END AS alpha,
-       CASE WHEN x.shown AND x.alpha_respondents >= @extschema@.min_group_size() THEN x.alpha_low END AS alpha_low,
-       CASE WHEN x.shown AND x.alpha_respondents >= @extschema@.min_group_size() THEN x.alpha_high END AS alpha_high,
-       CASE WHEN x.shown AND x.alpha_respondents >= @extschema@.min_group_size() THEN x.alpha_respondents END AS complete_respondents,
+       CASE WHEN x.shown AND x.complete_all AND x.alpha_respondents >= @extschema@.min_group_size() THEN x.alpha END AS alpha,
+       CASE WHEN x.shown AND x.complete_all AND x.alpha_respondents >= @extschema@.min_group_size() THEN x.alpha_low END AS alpha_low,
+       CASE WHEN x.shown AND x.complete_all AND x.alpha_respondents >= @extschema@.min_group_size() THEN x.alpha_high END AS alpha_high,
+       CASE WHEN x.shown AND x.complete_all AND x.alpha_respondents >= @extschema@.min_group_size() THEN x.alpha_respondents END
+           AS complete_respondents,
        NOT x.shown AS suppressed
-  FROM bounded_index x;
+  FROM bounded_index x
+$fn$;
+COMMENT ON FUNCTION @extschema@.pm_devex_index() IS
+    'devex_index: computed where the planner cannot look in (a plans row counts of the respondents answers tell nothing)';
+REVOKE ALL ON FUNCTION @extschema@.pm_devex_index() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.pm_devex_index() TO platform_metrics_reader;
+
+CREATE OR REPLACE VIEW @extschema@.devex_index WITH (security_barrier) AS
+SELECT x.wave, x.team, x.questions, x.index, x.index_low, x.index_high, x.alpha, x.alpha_low, x.alpha_high, x.complete_respondents, x.suppressed FROM @extschema@.pm_devex_index() x;
 COMMENT ON VIEW @extschema@.devex_index IS
     'DevEx index per closed wave (team NULL) and per team and wave: the mean favourable share of the in_index questions, its 95% interval and Cronbach''s alpha';
 COMMENT ON COLUMN @extschema@.devex_index.wave IS 'Survey wave (closed)';
@@ -1040,7 +1069,11 @@ COMMENT ON COLUMN @extschema@.devex_index.complete_respondents IS 'Respondents a
 COMMENT ON COLUMN @extschema@.devex_index.suppressed IS 'True when some index question of the group is suppressed: the index is then not shown';
 
 -- Where to focus next: which questions go with the NPS answer of the same respondent.
-CREATE OR REPLACE VIEW @extschema@.survey_drivers WITH (security_barrier) AS
+CREATE OR REPLACE FUNCTION @extschema@.pm_survey_drivers(OUT wave text, OUT question text, OUT dimension text, OUT pairs bigint, OUT spearman double precision, OUT spearman_low double precision, OUT spearman_high double precision, OUT favorable_share double precision, OUT priority bigint, OUT suppressed boolean)
+    RETURNS SETOF record
+    LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE ROWS 1000
+    SET search_path = pg_catalog, pg_temp
+AS $fn$
 WITH pairs AS (
     -- each respondent's answer to a question beside their NPS answer,
     -- counted per pair of values (at most 11 x 11 per wave and question)
@@ -1101,7 +1134,15 @@ SELECT s.wave, s.question, s.dimension,
             THEN rank() OVER (PARTITION BY s.wave, s.shown AND s.rho IS NOT NULL
                               ORDER BY s.rho * (1 - s.share) DESC, s.question) END AS priority,
        NOT s.shown AS suppressed
-  FROM shown s LEFT JOIN bounded b ON b.wave = s.wave AND b.question = s.question;
+  FROM shown s LEFT JOIN bounded b ON b.wave = s.wave AND b.question = s.question
+$fn$;
+COMMENT ON FUNCTION @extschema@.pm_survey_drivers() IS
+    'survey_drivers: computed where the planner cannot look in (a plans row counts would tell how many distinct pairs of answers there are)';
+REVOKE ALL ON FUNCTION @extschema@.pm_survey_drivers() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.pm_survey_drivers() TO platform_metrics_reader;
+
+CREATE OR REPLACE VIEW @extschema@.survey_drivers WITH (security_barrier) AS
+SELECT x.wave, x.question, x.dimension, x.pairs, x.spearman, x.spearman_low, x.spearman_high, x.favorable_share, x.priority, x.suppressed FROM @extschema@.pm_survey_drivers() x;
 COMMENT ON VIEW @extschema@.survey_drivers IS
     'Per closed wave and question: how strongly its answers go with the same respondent''s NPS answer (Spearman), and where to focus next (strong correlation, low score first)';
 COMMENT ON COLUMN @extschema@.survey_drivers.wave IS 'Survey wave (closed)';
@@ -1162,7 +1203,8 @@ cells AS (
      WHERE c.scale = 'hours'),
 bounded AS (
     SELECT c.*,
-           CASE WHEN greatest(c.headcount, c.n) = c.n THEN 0
+           CASE WHEN c.n IS NULL THEN NULL
+                WHEN greatest(c.headcount, c.n) = c.n THEN 0
                 WHEN c.n >= 2 THEN @extschema@.t_quantile(0.975, c.n - 1) * sqrt(c.variance / c.n)
                                    * sqrt((greatest(c.headcount, c.n) - c.n)::double precision / (greatest(c.headcount, c.n) - 1))
            END AS half
@@ -1172,10 +1214,10 @@ SELECT b.wave, b.team, b.question, b.dimension,
        CASE WHEN NOT b.hidden THEN b.mean END AS mean_hours,
        CASE WHEN NOT b.hidden THEN greatest(b.mean - b.half, 0) END AS mean_low,
        CASE WHEN NOT b.hidden THEN b.mean + b.half END AS mean_high,
-       b.headcount,
-       CASE WHEN NOT b.hidden THEN b.mean * b.headcount END AS hours_per_week,
-       CASE WHEN NOT b.hidden THEN greatest(b.mean - b.half, 0) * b.headcount END AS hours_low,
-       CASE WHEN NOT b.hidden THEN (b.mean + b.half) * b.headcount END AS hours_high,
+       CASE WHEN NOT b.hidden THEN greatest(b.headcount, b.n) ELSE b.headcount END AS headcount,
+       CASE WHEN NOT b.hidden THEN b.mean * greatest(b.headcount, b.n) END AS hours_per_week,
+       CASE WHEN NOT b.hidden THEN greatest(b.mean - b.half, 0) * greatest(b.headcount, b.n) END AS hours_low,
+       CASE WHEN NOT b.hidden THEN (b.mean + b.half) * greatest(b.headcount, b.n) END AS hours_high,
        b.reverse_coded AS is_cost,
        b.hidden AS suppressed
   FROM bounded b;
@@ -1189,7 +1231,7 @@ COMMENT ON COLUMN @extschema@.time_cost.responses IS 'Answers (NULL when suppres
 COMMENT ON COLUMN @extschema@.time_cost.mean_hours IS 'Mean hours per developer and week (each answer as its bucket_hours)';
 COMMENT ON COLUMN @extschema@.time_cost.mean_low IS 'Lower end of the 95% t-interval of the mean (finite-population corrected with the headcount)';
 COMMENT ON COLUMN @extschema@.time_cost.mean_high IS 'Upper end of that interval';
-COMMENT ON COLUMN @extschema@.time_cost.headcount IS 'Developers (the team''s headcount; for the organisation, every team''s)';
+COMMENT ON COLUMN @extschema@.time_cost.headcount IS 'Developers (the team''s headcount, or its answers when more answered; for the organisation, every team''s)';
 COMMENT ON COLUMN @extschema@.time_cost.hours_per_week IS 'mean_hours * headcount: the hours a week the platform costs (is_cost) or saves';
 COMMENT ON COLUMN @extschema@.time_cost.hours_low IS 'mean_low * headcount';
 COMMENT ON COLUMN @extschema@.time_cost.hours_high IS 'mean_high * headcount';
