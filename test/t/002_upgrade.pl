@@ -228,7 +228,8 @@ SELECT c.relname, pg_temp.others(c.relacl), (SELECT string_agg(a.attname || '=' 
 SELECT p.oid::regprocedure, p.proacl FROM pg_proc p
  WHERE p.pronamespace = 'platform_metrics'::regnamespace AND p.proacl IS NOT NULL
    AND p.proname NOT IN ('pm_survey_answers_open', 'pm_survey_waves_stay_closed',
-                         'pm_survey_questions_check', 'pm_survey_answers_in_scale', 'pm_question_comments') ORDER BY 1;
+                         'pm_survey_questions_check', 'pm_survey_answers_in_scale', 'pm_question_comments',
+                         'pm_devex_index', 'pm_survey_drivers') ORDER BY 1;
 };
 sub dumped_grants
 {
