@@ -538,7 +538,8 @@ answers AS (
     SELECT r.wave, r.question, CASE WHEN r.capability IS NULL THEN r.team END AS team, r.capability,
            @extschema@.likert_summary(r.score::integer, 0, 10) AS ls, count(*) AS n
       FROM @extschema@.survey_responses r
-     WHERE r.wave IN (SELECT w.wave FROM @extschema@.survey_waves w WHERE w.closed_at IS NOT NULL)
+      JOIN @extschema@.survey_waves w ON w.wave = r.wave
+     WHERE w.closed_at IS NOT NULL
      GROUP BY r.wave, r.question, CASE WHEN r.capability IS NULL THEN r.team END, r.capability),
 keyed AS (
     -- the order the teams are hidden in, per question and wave: small teams
