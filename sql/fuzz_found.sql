@@ -41,3 +41,19 @@ SELECT pm_test.error_of($$SELECT * FROM platform_metrics.cohort_churned('period=
                                                                         0, '294276-12-31 23:59:59.999999+00')$$);
 SELECT churn_cohort(m, t, '2562047h 47m 16.854776s') AS longest_period
   FROM (VALUES ('a', '294276-12-31 23:59:59+00'::timestamptz), ('b', '4713-01-01 00:00:00+00 BC'::timestamptz)) v(m, t);
+
+-- likert_summary_sfunc checked each point's count against the bigint maximum,
+-- not the total: called directly (or from an aggregate with an initial state)
+-- on a summary whose responses already add up to the maximum over several
+-- points, it returned one of -9223372036854775808 responses that the type's
+-- own text input refuses (the fuzz driver's read-back check).  Now 22003, as
+-- combining such summaries is.
+SELECT pm_test.error_of($$SELECT likert_summary_sfunc('low=1 high=2 counts={9223372036854775807,0}'::likert_summary, 2, 1, 2)$$);
+SELECT pm_test.error_of($$SELECT likert_summary_sfunc('low=1 high=5 counts={0,0,0,0,9223372036854775807}'::likert_summary, 1, 1, 5)$$);
+CREATE AGGREGATE pg_temp.likert_summary_from_full(integer, integer, integer) (
+    SFUNC = likert_summary_sfunc, STYPE = likert_summary, FINALFUNC = likert_summary_ffunc,
+    INITCOND = 'low=1 high=2 counts={4611686018427387903,4611686018427387904}');
+SELECT pm_test.error_of($$SELECT pg_temp.likert_summary_from_full(s, 1, 2) FROM (VALUES (1)) v(s)$$);
+-- one below the maximum still counts one more
+SELECT likert_summary_sfunc('low=1 high=2 counts={9223372036854775806,0}'::likert_summary, 2, 1, 2) AS one_more;
+DROP AGGREGATE pg_temp.likert_summary_from_full(integer, integer, integer);
