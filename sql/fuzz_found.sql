@@ -57,3 +57,12 @@ SELECT pm_test.error_of($$SELECT pg_temp.likert_summary_from_full(s, 1, 2) FROM 
 -- one below the maximum still counts one more
 SELECT likert_summary_sfunc('low=1 high=2 counts={9223372036854775806,0}'::likert_summary, 2, 1, 2) AS one_more;
 DROP AGGREGATE pg_temp.likert_summary_from_full(integer, integer, integer);
+
+-- mean_score of more than 2^53 answers, all but one at the highest point,
+-- came out a unit in the last place above the scale (11.000000000000002 on
+-- 1..11; mean_ci centred there too).  The mean is kept within the scale now.
+SELECT s, mean_score(s) AS mean, mean_score(s) BETWEEN lo AND hi AS within_scale, (mean_ci(s)).*
+  FROM (VALUES ('low=1 high=11 counts={0,0,0,0,0,0,0,0,0,1,9007199254740993}'::likert_summary, 1, 11),
+               ('low=2147483646 high=2147483647 counts={1,9007199254740993}', 2147483646, 2147483647),
+               ('low=-2147483648 high=-2147483647 counts={9007199254740993,1}', -2147483648, -2147483647),
+               ('low=1 high=5 counts={3,0,2,7,1}', 1, 5)) v(s, lo, hi);

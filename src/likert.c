@@ -464,7 +464,12 @@ LikertMoments(const LikertSummary *s, double *n_out, double *mean_out, double *v
 	}
 	if (n == 0.0)
 		return false;
-	mean = sum / n;
+	/*
+	 * With more than 2^53 answers the rounded sum can put the mean a unit in
+	 * the last place outside the scale (11.000000000000002 on 1..11); the
+	 * exact mean never is.
+	 */
+	mean = fmin(fmax(sum / n, (double) s->low), (double) s->high);
 	for (int i = 0; i < LikertPoints(s); i++)
 	{
 		double		d = (double) s->low + i - mean;
