@@ -1089,19 +1089,22 @@ sub prows_col {
 
 # Rows (submission, item, score[, confidence]) for Cronbach's alpha, in the
 # shape a survey gives: submissions answering a few items, some answers
-# missing or NULL, rarely one answered twice or a NULL submission or item.
+# missing or NULL, rarely one answered twice or a NULL submission or item;
+# some submissions (or all, now and then) give every item the same score.
 # Scores are small whole numbers (exact sums: the oracle compares to 1e-9);
 # odd rows also have fractions, huge and non-finite scores and, rarely, a
 # confidence level other than the group's.
 sub cronbach_rows {
     my ($n, $pv, $odd) = @_;
-    my @items = (pick('docs', 'q1'), 'speed', 'support', "\xc3\xa9", '', 'q"\\')[0 .. pick(0, 1, 1, 2, 2, 3, 5)];
+    my @items = (pick('docs', 'q1'), 'speed', 'support', "\xc3\xa9", '', 'q"\\', 'q7', 'q8')[0 .. pick(0, 1, 1, 2, 2, 3, 5, 6, 7)];
     my $nsub = pick(1, 2, 3, 4, 6, 8, 12, 20);
     my $ngroups = pick(1, 1, 2, 3);
+    my $all_flat = chance(0.15);
     my @rows;
     for my $k (1 .. $nsub) {
         my $sub = chance(0.9) ? "s$k" : pick($k == 1 ? '' : " s$k", "\xc3\xa9$k", 'x' x 100 . $k);
         my $base = ri(5);
+        my $flat = $all_flat || chance(0.1);
         my $g = ri($ngroups);
         for my $it (@items) {
             next if chance(0.06);
@@ -1109,7 +1112,7 @@ sub cronbach_rows {
                 my $score;
                 if (chance(0.05)) { $score = 'NULL'; }
                 elsif ($odd && chance(0.1)) { $score = pick(@{$PRIM{'double precision'}}); }
-                else { $score = 1 + ($base + ri(2)) % 5; }
+                else { $score = 1 + ($base + ($flat ? 0 : ri(2))) % 5; }
                 my @v = (chance(0.02) ? 'NULL::text' : sq($sub), chance(0.02) ? 'NULL::text' : sq($it), lit('double precision', $score));
                 push @v, ((!$odd || chance(0.97)) ? $pv->[3] : param_value('double precision', 'confidence')) if $n > 3;
                 push @rows, [(chance(0.9) ? $g : ri($ngroups)), @v];
@@ -1159,7 +1162,7 @@ sub cronbach_oracle {
           . "tot AS (SELECT g, count(*) AS n, var_samp(t) AS tv FROM (SELECT ans.g, ans.c1, sum(ans.c3) AS t FROM ans JOIN comp USING (g, c1) GROUP BY ans.g, ans.c1) y GROUP BY g), "
           . "o AS (SELECT k.g, k.k, coalesce(tot.n, 0) AS n, CASE WHEN k.k >= 2 AND tot.n >= 2 AND tot.tv > 0 THEN k.k::float8 / (k.k - 1) * (1 - iv.s / tot.tv) END AS alpha "
           . "FROM k LEFT JOIN tot USING (g) LEFT JOIN iv USING (g)) "
-          . "SELECT a.g, (($aa IS NULL AND o.alpha IS NULL) OR abs($aa - o.alpha) <= 1e-9 * greatest(1, abs(o.alpha))) $more, "
+          . "SELECT a.g, (($aa IS NULL AND o.alpha IS NULL) OR abs($aa - o.alpha) <= 1e-9 * greatest(1, abs(o.alpha))) AND ($aa IS NULL OR $aa <= 1) $more, "
           . "format('g=%s: %s, computed alpha %s of %s respondents, %s items', a.g, a.r, o.alpha, o.n, o.k), a.r::text FROM a LEFT JOIN o USING (g)",
             "$A differs from alpha computed in SQL");
 }
