@@ -66,3 +66,12 @@ SELECT s, mean_score(s) AS mean, mean_score(s) BETWEEN lo AND hi AS within_scale
                ('low=2147483646 high=2147483647 counts={1,9007199254740993}', 2147483646, 2147483647),
                ('low=-2147483648 high=-2147483647 counts={9007199254740993,1}', -2147483648, -2147483647),
                ('low=1 high=5 counts={3,0,2,7,1}', 1, 5)) v(s, lo, hi);
+
+-- Cronbach's alpha of items every respondent answers alike is 1, but rounding
+-- gave 1.0000000000000002 for seven items, and Feldt's interval around it
+-- came out (1.000000000000001, 1), its low end above its high end.  Alpha is
+-- at most 1 now (the fuzz driver's Cronbach rows now have such respondents).
+SELECT k, cronbach_alpha(s, i, x), (cronbach_alpha_ci(s, i, x, 0.95)).*
+  FROM (SELECT k, 's' || r AS s, 'q' || j AS i, (1 + r % 5)::float8 AS x
+          FROM generate_series(2, 9) k, generate_series(1, 3) r, generate_series(1, k) j) t
+ GROUP BY k ORDER BY k;
