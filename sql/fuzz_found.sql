@@ -41,3 +41,37 @@ SELECT pm_test.error_of($$SELECT * FROM platform_metrics.cohort_churned('period=
                                                                         0, '294276-12-31 23:59:59.999999+00')$$);
 SELECT churn_cohort(m, t, '2562047h 47m 16.854776s') AS longest_period
   FROM (VALUES ('a', '294276-12-31 23:59:59+00'::timestamptz), ('b', '4713-01-01 00:00:00+00 BC'::timestamptz)) v(m, t);
+
+-- likert_summary_sfunc checked each point's count against the bigint maximum,
+-- not the total: called directly (or from an aggregate with an initial state)
+-- on a summary whose responses already add up to the maximum over several
+-- points, it returned one of -9223372036854775808 responses that the type's
+-- own text input refuses (the fuzz driver's read-back check).  Now 22003, as
+-- combining such summaries is.
+SELECT pm_test.error_of($$SELECT likert_summary_sfunc('low=1 high=2 counts={9223372036854775807,0}'::likert_summary, 2, 1, 2)$$);
+SELECT pm_test.error_of($$SELECT likert_summary_sfunc('low=1 high=5 counts={0,0,0,0,9223372036854775807}'::likert_summary, 1, 1, 5)$$);
+CREATE AGGREGATE pg_temp.likert_summary_from_full(integer, integer, integer) (
+    SFUNC = likert_summary_sfunc, STYPE = likert_summary, FINALFUNC = likert_summary_ffunc,
+    INITCOND = 'low=1 high=2 counts={4611686018427387903,4611686018427387904}');
+SELECT pm_test.error_of($$SELECT pg_temp.likert_summary_from_full(s, 1, 2) FROM (VALUES (1)) v(s)$$);
+-- one below the maximum still counts one more
+SELECT likert_summary_sfunc('low=1 high=2 counts={9223372036854775806,0}'::likert_summary, 2, 1, 2) AS one_more;
+DROP AGGREGATE pg_temp.likert_summary_from_full(integer, integer, integer);
+
+-- mean_score of more than 2^53 answers, all but one at the highest point,
+-- came out a unit in the last place above the scale (11.000000000000002 on
+-- 1..11; mean_ci centred there too).  The mean is kept within the scale now.
+SELECT s, mean_score(s) AS mean, mean_score(s) BETWEEN lo AND hi AS within_scale, (mean_ci(s)).*
+  FROM (VALUES ('low=1 high=11 counts={0,0,0,0,0,0,0,0,0,1,9007199254740993}'::likert_summary, 1, 11),
+               ('low=2147483646 high=2147483647 counts={1,9007199254740993}', 2147483646, 2147483647),
+               ('low=-2147483648 high=-2147483647 counts={9007199254740993,1}', -2147483648, -2147483647),
+               ('low=1 high=5 counts={3,0,2,7,1}', 1, 5)) v(s, lo, hi);
+
+-- Cronbach's alpha of items every respondent answers alike is 1, but rounding
+-- gave 1.0000000000000002 for seven items, and Feldt's interval around it
+-- came out (1.000000000000001, 1), its low end above its high end.  Alpha is
+-- at most 1 now (the fuzz driver's Cronbach rows now have such respondents).
+SELECT k, cronbach_alpha(s, i, x), (cronbach_alpha_ci(s, i, x, 0.95)).*
+  FROM (SELECT k, 's' || r AS s, 'q' || j AS i, (1 + r % 5)::float8 AS x
+          FROM generate_series(2, 9) k, generate_series(1, 3) r, generate_series(1, k) j) t
+ GROUP BY k ORDER BY k;

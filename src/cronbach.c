@@ -506,7 +506,13 @@ CronbachCompute(CronbachState *st, CronbachResult *res)
 		return;
 	for (int32 i = 0; i < k; i++)
 		sum_var += m2[order[i]];
-	res->alpha = (double) k / (k - 1.0) * (1.0 - sum_var / tm2);
+	/*
+	 * alpha <= 1 (the variance of a sum is at most k times the sum of the
+	 * variances), with 1 when every respondent gives every item the same
+	 * score; rounding made that 1.0000000000000002 for seven such items, and
+	 * Feldt's interval around it (1.000000000000001, 1).
+	 */
+	res->alpha = fmin(1.0, (double) k / (k - 1.0) * (1.0 - sum_var / tm2));
 	res->defined = true;
 }
 

@@ -383,7 +383,12 @@ likert_summary_sfunc(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("score %d is outside the likert scale %d..%d", score, s->low, s->high),
 				 errhint("Filter out or correct the answer, or give the scale it was asked on.")));
-	if (unlikely(s->counts[score - s->low] == PG_INT64_MAX))
+	/*
+	 * The total, not only this point's count, must stay within a bigint: a
+	 * state given from outside (a direct call, an aggregate's initial value)
+	 * may already hold the maximum total spread over several points.
+	 */
+	if (unlikely(LikertResponses(s) == PG_INT64_MAX))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("likert_summary response count is out of range")));
@@ -459,7 +464,12 @@ LikertMoments(const LikertSummary *s, double *n_out, double *mean_out, double *v
 	}
 	if (n == 0.0)
 		return false;
-	mean = sum / n;
+	/*
+	 * With more than 2^53 answers the rounded sum can put the mean a unit in
+	 * the last place outside the scale (11.000000000000002 on 1..11); the
+	 * exact mean never is.
+	 */
+	mean = fmin(fmax(sum / n, (double) s->low), (double) s->high);
 	for (int i = 0; i < LikertPoints(s); i++)
 	{
 		double		d = (double) s->low + i - mean;

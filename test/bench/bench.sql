@@ -37,6 +37,23 @@ SELECT m[1] AS wnps_ms, m[2] AS wcount_ms
       'SELECT max(w) FROM (SELECT count(score) OVER (ORDER BY id ROWS BETWEEN 29 PRECEDING AND CURRENT ROW) AS w FROM scores_window) s'
   ], 5) AS m) t \gset
 
+\echo == building :rows deterministic answers to a 1..5 survey item
+SELECT setseed(0.44) \gset
+CREATE TABLE answers AS
+SELECT i AS id, 1 + floor(random() * 5)::int AS score FROM generate_series(1, :rows) i;
+VACUUM (FREEZE, ANALYZE) answers \g /dev/null
+SELECT (SELECT favorable_share(likert_summary(score, 1, 5), 4) FROM answers)
+     = (SELECT count(*) FILTER (WHERE score >= 4)::float8 / count(score) FROM answers)
+       AS favorable_share_identical_to_filter_expression;
+\echo == likert_summary aggregate, serial plan, median of 7 rounds
+SELECT m[1] AS likert_ms, m[2] AS count_answers_ms, m[3] AS favorable_ms, m[4] AS favorable_filter_ms
+  FROM (SELECT time_queries(ARRAY[
+      'SELECT likert_summary(score, 1, 5) FROM answers',
+      'SELECT count(score) FROM answers',
+      'SELECT favorable_share(likert_summary(score, 1, 5), 4) FROM answers',
+      'SELECT count(*) FILTER (WHERE score >= 4)::float8 / count(score) FROM answers'
+  ], 7) AS m) t \gset
+
 
 \echo == building :rows deterministic log-normal durations (median 4 days), 10% still onboarding
 SELECT setseed(0.43) \gset
@@ -127,6 +144,8 @@ SELECT comparison, round(ours::numeric, 1) AS ours_ms, round(theirs::numeric, 1)
     ('nps(score) / count(score)', :nps_ms::float8, :count_ms::float8, '<= 1.10', 1.10::float8),
     ('nps(score) / FILTER expression', :nps_ms, :filter_expression_ms, '< 1.00', 0.999999),
     ('moving nps / moving count, 30 rows', :wnps_ms, :wcount_ms, '<= 3.00', 3.0),
+    ('likert_summary(score, 1, 5) / count(score)', :likert_ms, :count_answers_ms, '<= 1.10', 1.10),
+    ('favorable_share(likert_summary) / FILTER expression', :favorable_ms, :favorable_filter_ms, '< 1.00', 0.999999),
     ('exact ttv_percentile / percentile_cont', :exact_ms, :percentile_cont_ms, '<= 0.20', 0.2),
     ('the same, five percentiles (array form)', :exact_array_ms, :percentile_cont_array_ms, '<= 0.17', 1 / 6.0),
     ('ttv_percentile(ttv_sketch) / count(ttv)', :sketch_ms, :count_ttv_ms, '<= 1.50', 1.5),

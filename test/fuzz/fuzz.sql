@@ -88,6 +88,76 @@ BEGIN
     RETURN true;
 END $$;
 
+-- Whether a value a function returned reads back from its text form to the
+-- same text (false when the text input refuses it: a result that breaks its
+-- type's invariant, which a dump could not restore).  An internal error is
+-- re-raised as it is.
+CREATE FUNCTION fuzz.reads_back(v anyelement) RETURNS boolean
+LANGUAGE plpgsql AS $$
+DECLARE
+    same boolean;
+    st text;
+BEGIN
+    IF v IS NULL THEN
+        RETURN NULL;
+    END IF;
+    EXECUTE format('SELECT $1::text::%s::text = $1::text', pg_typeof(v)) USING v INTO same;
+    RETURN same;
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE;
+    IF st LIKE 'XX%' THEN
+        RAISE;
+    END IF;
+    RETURN false;
+END $$;
+
+-- A likert_summary read from its text form "low=L high=H counts={N,...}",
+-- apart from the C accessors: the independent side of the likert properties
+-- in gen.pl.  Counts are numeric, so that sums cannot overflow.
+CREATE FUNCTION fuzz.lk_low(s text) RETURNS bigint
+LANGUAGE sql IMMUTABLE AS $$ SELECT substring(s FROM '^low=(-?[0-9]+) ')::bigint $$;
+CREATE FUNCTION fuzz.lk_high(s text) RETURNS bigint
+LANGUAGE sql IMMUTABLE AS $$ SELECT substring(s FROM ' high=(-?[0-9]+) ')::bigint $$;
+CREATE FUNCTION fuzz.lk_counts(s text) RETURNS numeric[]
+LANGUAGE sql IMMUTABLE AS $$ SELECT string_to_array(substring(s FROM 'counts=\{([^}]*)\}'), ',')::numeric[] $$;
+-- The answers at or above point f (all of them when f is NULL).
+CREATE FUNCTION fuzz.lk_count(s text, f bigint DEFAULT NULL) RETURNS numeric
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT coalesce(sum(c), 0) FROM unnest(fuzz.lk_counts(s)) WITH ORDINALITY u(c, i)
+     WHERE s IS NOT NULL AND fuzz.lk_low(s) + i - 1 >= coalesce(f, fuzz.lk_low(s))
+$$;
+CREATE FUNCTION fuzz.lk_mean(s text) RETURNS numeric
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT sum(c * (fuzz.lk_low(s) + i - 1)) / nullif(sum(c), 0) FROM unnest(fuzz.lk_counts(s)) WITH ORDINALITY u(c, i)
+$$;
+-- The sum of summaries of one scale in text form, as rollup() computes it:
+-- NULL without a summary or without responses, 'different scales' when the
+-- scales differ.  keep_empty: a sum without responses is kept (as + gives it).
+CREATE FUNCTION fuzz.lk_sum(a text[], keep_empty boolean DEFAULT false) RETURNS text
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    t text;
+    lo bigint; hi bigint;
+    sums numeric[];
+    c numeric[];
+BEGIN
+    FOREACH t IN ARRAY coalesce(a, '{}') LOOP
+        CONTINUE WHEN t IS NULL;
+        c := fuzz.lk_counts(t);
+        IF sums IS NULL THEN
+            lo := fuzz.lk_low(t); hi := fuzz.lk_high(t); sums := c;
+        ELSIF fuzz.lk_low(t) <> lo OR fuzz.lk_high(t) <> hi THEN
+            RETURN 'different scales';
+        ELSE
+            sums := ARRAY(SELECT x + y FROM unnest(sums, c) u(x, y));
+        END IF;
+    END LOOP;
+    IF sums IS NULL OR (NOT keep_empty AND (SELECT sum(x) FROM unnest(sums) x) = 0) THEN
+        RETURN NULL;
+    END IF;
+    RETURN format('low=%s high=%s counts={%s}', lo, hi, array_to_string(sums, ','));
+END $$;
+
 -- Runs q (a SELECT) with the settings gucs ('name=value,...', local to the
 -- input's subtransaction) and returns a digest of its rows in a stable order.
 CREATE FUNCTION fuzz.digest(q text, gucs text DEFAULT '') RETURNS text
@@ -275,6 +345,21 @@ SELECT p.oid::regprocedure::text AS signature,
   JOIN pg_namespace n ON n.oid = p.pronamespace
   JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
   JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'platform_metrics';
+
+-- The (binary) operators of the extension, for the generator: called with
+-- operator syntax, so that the declared types, commutators and negators are
+-- what resolves them.
+CREATE VIEW fuzz.operators AS
+SELECT o.oid::regoperator::text AS signature,
+       format('OPERATOR(%I.%s)', n.nspname, o.oprname) AS name,
+       format_type(o.oprleft, NULL) AS lefttype,
+       format_type(o.oprright, NULL) AS righttype,
+       format_type(o.oprresult, NULL) AS rettype
+  FROM pg_operator o
+  JOIN pg_namespace n ON n.oid = o.oprnamespace
+  JOIN pg_depend d ON d.classid = 'pg_operator'::regclass AND d.objid = o.oid AND d.deptype = 'e'
+  JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'platform_metrics'
+ WHERE o.oprkind = 'b';
 
 -- send() output of a value given by its text form (the binary seeds).
 CREATE FUNCTION fuzz.send_of(t text, txt text) RETURNS bytea

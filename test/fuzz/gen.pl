@@ -2,11 +2,13 @@
 # test/fuzz/gen.pl: the input generator of the fuzz driver (test/fuzz/run.sh).
 #
 #   perl gen.pl io    SEED COUNT DIR   text and binary inputs of every type, ingest() batches
-#   perl gen.pl calls SEED COUNT DIR   calls of every function and aggregate of the extension
+#   perl gen.pl calls SEED COUNT DIR   calls of every function, operator, aggregate and window
+#                                      function of the extension
 #
 # DIR holds what run.sh exported from the fuzz database:
 #   seeds.tsv      typ, text form, send() output in hex       (io)
 #   functions.tsv  the fuzz.functions view                     (calls)
+#   operators.tsv  the fuzz.operators view                     (calls)
 #   pool.tsv       id, typ, text form of the values in fuzz.pool (calls): the seeds and the
 #                  values text and binary inputs were accepted as
 # Writes exactly COUNT inputs to stdout in COPY text format, columns
@@ -434,7 +436,40 @@ sub gen_cohort {
     return 'period=' . cq($period) . ' time_zone=' . cq($zone) . " member_type=$type {" . join(',', @mem) . '}';
 }
 
+# Scales: the valid ones a survey uses or that sit at the ends of integer,
+# and invalid ones (too wide, reversed, one point, beyond integer).
+my @LK_SCALES = ([1, 5], [1, 5], [1, 7], [0, 10], [1, 2], [0, 1], [-3, 3], [1, 11], [-5, 5],
+    [2147483637, 2147483647], [-2147483648, -2147483638], [2147483646, 2147483647]);
+my @LK_BAD_SCALES = ([5, 1], [1, 1], [0, 11], [1, 12], [-2147483648, 2147483647], [2147483647, 2147483648],
+    [-2147483649, -2147483640], [0, 0], [10, 0]);
+
+sub gen_likert {
+    my ($lo, $hi) = @{chance(0.85) ? pick(@LK_SCALES) : pick(@LK_BAD_SCALES)};
+    $lo = interesting_number($lo) if chance(0.05);
+    $hi = interesting_number($hi) if chance(0.05);
+    my $points = ($lo =~ /^-?\d{1,12}$/ && $hi =~ /^-?\d{1,12}$/) ? $hi - $lo + 1 : 5;
+    $points = 5 if $points < 0 || $points > 12;
+    my $nc = chance(0.85) ? $points : pick(0, 1, $points - 1, $points + 1, 11, 12, 100);
+    my @c;
+    for (1 .. $nc) {
+        my $r = rand();
+        push @c, $r < 0.75 ? ri(pick(2, 10, 1000)) : $r < 0.9 ? pick('0', '9223372036854775807', '4611686018427387904',
+            '1844674407370955161', '9223372036854775808', '-1', '-0', '+1', '00', '1.0', '') : interesting_number(ri(10));
+    }
+    my $csep = chance(0.9) ? ',' : pick(', ', ' ,', ',,', ' ', ';', "\t", '');
+    my @f = ([pick('low', 'low', 'low', 'LOW', 'Low', 'lo', 'lowest', "l\xc3\xb6w"), $lo],
+             [pick('high', 'high', 'high', 'HIGH', 'High', 'hi', 'highx', ''), $hi],
+             [pick('counts', 'counts', 'counts', 'COUNTS', 'count', 'Counts'), '{' . join($csep, @c) . '}']);
+    $f[2][1] = pick('{}', '{', '}', '[' . join(',', @c) . ']', join(',', @c), '{' . join(',', @c) . '}}', '{{1,2}}', 'NULL') if chance(0.05);
+    if (chance(0.2)) { my $o = pick([1, 0, 2], [2, 0, 1], [2, 1, 0], [0, 2, 1], [1, 2, 0]); @f = @f[@$o]; }
+    splice(@f, ri(scalar @f), 1) if chance(0.04);
+    push @f, $f[ri(scalar @f)] if chance(0.04);
+    my $sep = chance(0.8) ? ' ' : pick(',', ', ', "\t", "\n", '  ', '', ';', ',,');
+    return join($sep, map { $_->[0] . (chance(0.93) ? '=' : pick(':', ' = ', '==', '', ' ', '=+', ': ')) . $_->[1] } @f);
+}
+
 my %GEN = (
+    "$EXT.likert_summary" => \&gen_likert,
     "$EXT.nps_summary" => \&gen_nps,
     "$EXT.mandate_quadrant" => \&gen_quadrant,
     "$EXT.ttv_curve" => \&gen_curve,
@@ -456,7 +491,7 @@ sub random_string {
 # Binary mutations, aware of the layouts of the send() formats
 # ---------------------------------------------------------------------------
 # Field list of a send() output: [offset, size, kind]; kind is i8, i32, i64,
-# f64, len (a length or count field) or bytes.
+# f64, len (a length or count field), bound (an int32 end of a range) or bytes.
 sub fields_of {
     my ($typ, $b) = @_;
     my $L = length $b;
@@ -466,6 +501,9 @@ sub fields_of {
             @f = ([0, 1, 'i8'], [1, 8, 'i64'], [9, 8, 'i64'], [17, 8, 'i64']);
         } elsif ($typ eq "$EXT.mandate_quadrant") {
             @f = ([0, 1, 'i8']);
+        } elsif ($typ eq "$EXT.likert_summary") {
+            @f = ([0, 1, 'i8'], [1, 4, 'bound'], [5, 4, 'bound']);
+            for (my $o = 9; $o + 8 <= $L; $o += 8) { push @f, [$o, 8, 'i64']; }
         } elsif ($typ eq "$EXT.ttv_curve") {
             @f = ([0, 1, 'i8'], [1, 4, 'len']);
             for (my $o = 5; $o + 24 <= $L; $o += 24) { push @f, [$o, 8, 'i64'], [$o + 8, 8, 'i64'], [$o + 16, 8, 'i64']; }
@@ -527,6 +565,10 @@ sub mutate_bin_once {
         my $new;
         if ($k eq 'i8') { $new = chr(pick(0, 1, 2, 3, 4, 127, 128, 255, ri(256))); }
         elsif ($k eq 'i32') { $new = pack('l>', pick(@I32)); }
+        elsif ($k eq 'bound') {
+            my $cur = unpack('l>', substr($b, $o, 4));
+            $new = pack('l>', chance(0.5) ? pick(@I32) : pick($cur + 1, $cur - 1, $cur + 10, $cur - 10, -$cur, $cur + 11));
+        }
         elsif ($k eq 'len') {
             my $cur = unpack('l>', substr($b, $o, 4));
             $new = pack('l>', pick(@I32, $cur + 1, $cur - 1, $cur * 2, $L - $o - 4, $L - $o - 3, $L, -$cur));
@@ -712,7 +754,7 @@ if ($mode eq 'io') {
     die "gen.pl: no seeds\n" unless @types;
     $SEEDTEXT{$_} = $seeds{$_} for @types;
     $SEEDTEXT{"bin:$_"} = $bins{$_} for @types;
-    my %w = ("$EXT.mandate_quadrant" => 0.4, "$EXT.nps_summary" => 0.9, "$EXT.ttv_curve" => 1, "$EXT.ttv_sketch" => 1.2, "$EXT.cohort_matrix" => 1.5);
+    my %w = ("$EXT.mandate_quadrant" => 0.4, "$EXT.nps_summary" => 0.9, "$EXT.likert_summary" => 0.9, "$EXT.ttv_curve" => 1, "$EXT.ttv_sketch" => 1.2, "$EXT.cohort_matrix" => 1.5);
     my @targets;
     for my $t (@types) {
         push @targets, ['text', $t, 6 * ($w{$t} // 1)];
@@ -769,15 +811,18 @@ for my $row (read_tsv("$dir/pool.tsv")) {
     $pooltxt{$id} = $txt;
 }
 # Pool values grouped by what must match to merge them (sketch accuracy;
-# cohort period, zone and member type), for rollups.
-my %family;
+# cohort period, zone and member type; likert scale), for rollups and for the
+# second argument of a merge or a comparison.
+my (%family, %famof);
 for my $typ (sort keys %pool) {
     for my $id (@{$pool{$typ}}) {
         my $t = $pooltxt{$id};
         my $fam = $typ;
         if ($t =~ /^(accuracy=\S+)/) { $fam .= " $1"; }
         elsif ($t =~ /^(period="[^"]*" time_zone="[^"]*" member_type=\w+)/) { $fam .= " $1"; }
+        elsif ($t =~ /^(low=-?\d+ high=-?\d+) /) { $fam .= " $1"; }
         push @{$family{$fam}}, $id;
+        $famof{$id} = $fam;
     }
 }
 
@@ -819,30 +864,42 @@ sub lit {
     return sq($v) . "::$typ";
 }
 
-# An argument of type typ: [sql, table-ref or undef]; table refs are
-# fuzz.pool_<type> rows read from a table, so in their stored form
-# (short varlena headers, compressed, toasted).
+# An argument of type typ: [sql, pool id or undef]; table refs (pushed on
+# refs) are fuzz.pool_<type> rows read from a table, so in their stored form
+# (short varlena headers, compressed, toasted).  fam: pool ids to prefer (the
+# family of an earlier argument: values that merge or compare).
 my $aliasn;
 sub arg_for {
-    my ($typ, $name, $refs) = @_;
+    my ($typ, $name, $refs, $fam) = @_;
     if ($pool{$typ}) {
         return ["NULL::$typ"] if chance(0.08);
-        my @ids = @{$pool{$typ}};
+        my @ids = ($fam && @$fam && chance(0.7)) ? @$fam : @{$pool{$typ}};
         my $id = pick(@ids);
         if (chance(0.5)) {
             my $a = 't' . (++$aliasn);
             my $tab = 'pool_' . short_type($typ);
             push @$refs, [$a, $tab, $id, $typ];
-            return ["$a.v"];
+            return ["$a.v", $id];
         }
-        return [sq($pooltxt{$id}) . "::$typ"];
+        return [sq($pooltxt{$id}) . "::$typ", $id];
     }
     my $p = $PRIM{$typ};
     return ["NULL::$typ"] unless $p;
     return [lit($typ, pick(@$p))];
 }
 
-# Properties of results, by function name (r is the result).
+# A point of the scale lo..hi or just outside it (within integer).
+sub scale_int {
+    my ($lo, $hi) = @_;
+    my $v = pick($lo, $hi, $lo + 1, $hi - 1, $lo + ri($hi - $lo + 1), $lo + ri($hi - $lo + 1), $lo - 1, $hi + 1);
+    $v = $lo if $v < -2147483648 || $v > 2147483647;
+    return "$v\::integer";
+}
+
+# Properties of results (r is the result, a1, a2, ... the arguments), by
+# signature without the schema, else by function name.  The fuzz.lk_*
+# functions read likert_summary values from their text form (fuzz.sql): an
+# independent computation of the accessors and statistics.
 my %PROP = (
     'nps' => 'r IS NULL OR (r >= -100 AND r <= 100)',
     'nps_ci' => 'r IS NULL OR ((r).low IS NULL AND (r).high IS NULL) OR ((r).low <= (r).high AND (r).low >= -100 AND (r).high <= 100)',
@@ -856,7 +913,23 @@ my %PROP = (
     'ttv_mean' => "r IS NULL OR r >= interval '0'",
     'ttv_points' => '((r).survival >= 0 AND (r).survival <= 1 AND (r).reached_share >= 0 AND (r).reached_share <= 1 AND (r).at_risk >= 0) AND ((r).survival_low IS NULL OR ((r).survival_low >= 0 AND (r).survival_high <= 1 AND (r).survival_low <= (r).survival_high))',
     'cohort_rows' => '((r).active IS NULL OR ((r).active >= 0 AND (r).active <= (r).cohort_size AND (r).retention >= 0 AND (r).retention <= 1 AND (r).active <= (r).active_or_after)) IS NOT FALSE',
+    'responses(likert_summary)' => 'r IS NULL OR r = fuzz.lk_count(a1::text)',
+    'mean_score(likert_summary)' => 'a1 IS NULL OR ((r IS NULL) = (fuzz.lk_count(a1::text) = 0) AND (r IS NULL OR (r >= fuzz.lk_low(a1::text) AND r <= fuzz.lk_high(a1::text) AND abs(r - fuzz.lk_mean(a1::text)) <= 1e-9 * greatest(1, abs(r)))))',
+    'distribution(likert_summary)' => 'r IS NULL OR (array_lower(r, 1) = 1 AND r::numeric[] = fuzz.lk_counts(a1::text))',
+    'favorable_share(likert_summary,integer)' => 'r IS NULL OR r = fuzz.lk_count(a1::text, a2)::float8 / fuzz.lk_count(a1::text)::float8',
+    'favorable_ci(likert_summary,integer,double precision,bigint)' => '((r).low IS NULL AND (r).high IS NULL) OR (0 <= (r).low AND (r).low <= favorable_share(a1, a2) AND favorable_share(a1, a2) <= (r).high AND (r).high <= 1)',
+    'mean_ci(likert_summary,double precision,bigint)' => '((r).low IS NULL AND (r).high IS NULL) OR ((r).low <= mean_score(a1) AND mean_score(a1) <= (r).high)',
+    'favorable_test(likert_summary,likert_summary,integer)' => 'r IS NULL OR (r >= 0 AND r <= 1)',
+    'favorable_diff_ci(likert_summary,likert_summary,integer,double precision)' => '((r).low IS NULL AND (r).high IS NULL) OR (-1 <= (r).low AND (r).low <= favorable_share(a2, a3) - favorable_share(a1, a3) AND favorable_share(a2, a3) - favorable_share(a1, a3) <= (r).high AND (r).high <= 1)',
+    'rank_test(likert_summary,likert_summary)' => 'r IS NULL OR (r >= 0 AND r <= 1)',
+    'likert_summary_sfunc(likert_summary,integer,integer,integer)' => 'r IS NULL OR fuzz.lk_count(r::text) = fuzz.lk_count(a1::text) + (a2 IS NOT NULL)::int',
+    'likert_summary_combine(likert_summary,likert_summary)' => 'r IS NULL OR r::text = fuzz.lk_sum(ARRAY[a1::text, a2::text], true)',
+    '+(likert_summary,likert_summary)' => 'r IS NULL OR r::text = fuzz.lk_sum(ARRAY[a1::text, a2::text], true)',
+    'likert_summary_ffunc(likert_summary)' => '(r IS NULL) = (fuzz.lk_count(a1::text) = 0) AND (r IS NULL OR r::text = a1::text)',
 );
+
+# Types of the extension: results of these must read back from their text form.
+my %EXTTYPE = map { $_ => 1 } keys %pool;
 
 sub call_input {
     my ($f) = @_;
@@ -865,14 +938,34 @@ sub call_input {
     my @names = split /;/, $f->{argnames}, -1;
     my $nargs = @types;
     $nargs -= ri($f->{ndefaults} + 1) if $f->{ndefaults} && chance(0.4);
-    my (@args, @refs);
+    my (@args, @refs, %fam, $scale);
     $aliasn = 0;
+    # likert_summary_sfunc(state, score, low, high) has unnamed arguments
+    my $sfunc_scale = $f->{argtypes} eq "$EXT.likert_summary;integer;integer;integer";
     for my $i (0 .. $nargs - 1) {
-        push @args, arg_for($types[$i], $names[$i] // '', \@refs)->[0];
+        my $t = $types[$i];
+        if ($t eq 'integer' && $scale && chance(0.75)) {
+            # a point of the scale of an earlier likert_summary argument (favorable_from)
+            push @args, ($sfunc_scale && $i >= 2 && chance(0.9)) ? $scale->[$i - 2] . '::integer' : scale_int(@$scale);
+            next;
+        }
+        my $a = arg_for($t, $names[$i] // '', \@refs, $fam{$t});
+        push @args, $a->[0];
+        next unless defined $a->[1];
+        $fam{$t} //= $family{$famof{$a->[1]}};
+        $scale //= [$1, $2] if $t eq "$EXT.likert_summary" && $pooltxt{$a->[1]} =~ /^low=(-?\d+) high=(-?\d+) /;
     }
-    my $call = "$f->{name}(" . join(', ', @args) . ')';
+    my $call = $f->{op} ? "($args[0] $f->{name} $args[1])" : "$f->{name}(" . join(', ', @args) . ')';
     (my $bare = $f->{name}) =~ s/^.*\.//;
-    my $prop = $PROP{$bare} ? "fuzz.check(bool_and($PROP{$bare}), " . sq("property of $bare: $PROP{$bare}") . ')' : 'true';
+    (my $sig = $f->{signature}) =~ s/\Q$EXT\E\.//g;
+    my @props;
+    my $p = $PROP{$sig} // $PROP{$bare};
+    push @props, [$p, "property of $sig: $p"] if $p;
+    push @props, ['fuzz.reads_back(r)', "the result of $sig reads back from its text form"]
+        if $EXTTYPE{$f->{rettype}} && $f->{retset} ne 't';
+    my $prop = @props ? join(', ', map { "fuzz.check(bool_and($_->[0]), " . sq($_->[1]) . ')' } @props) : 'true';
+    # the arguments the properties read
+    my $argcols = join('', map { ", $args[$_ - 1] AS a$_" } grep { my $k = $_; grep { $_->[0] =~ /\ba$k\b/ } @props } 1 .. @args);
     my $from = join(', ', map { "fuzz.$_->[1] $_->[0]" } @refs);
     my $where = join(' AND ', map { "$_->[0].id = $_->[2]" } @refs);
     my $unchanged = @refs ? join(' AND ', map { "$_->[0].v::text = $_->[0].txt" } @refs) : 'true';
@@ -883,7 +976,7 @@ sub call_input {
         $sql = "SELECT $prop, md5(string_agg(r::text, '|')), fuzz.check((SELECT bool_and($unchanged)"
              . ($from ? " FROM $from WHERE $where" : '') . "), 'arguments unchanged by the call') FROM ($inner) s";
     } else {
-        $inner = "SELECT $call AS r, $unchanged AS ok" . ($from ? " FROM $from WHERE $where" : '');
+        $inner = "SELECT $call AS r, $unchanged AS ok$argcols" . ($from ? " FROM $from WHERE $where" : '');
         $sql = "SELECT fuzz.check(bool_and(ok), 'arguments unchanged by the call'), $prop, md5(string_agg(r::text, '|')) FROM ($inner) s";
     }
     my $repro = $f->{retset} eq 't' ? "SELECT * FROM $call;" : "SELECT $call;";
@@ -893,13 +986,18 @@ sub call_input {
         (my $s2 = $inner) =~ s/fuzz\.pool_\w+ (t\d+)/pg_temp.$1 $1/g;
         $repro = $pre . "SELECT md5(string_agg(r::text, '|')) FROM ($s2) s;";
     }
+    $repro .= join('', map { "\n-- checked (fuzz.* is in the fuzz database, FUZZ_KEEP=1): $_->[0]" } @props);
     return ($sql, $repro);
 }
 
 # ---------------------------------------------------------------------------
 # Aggregates
 # ---------------------------------------------------------------------------
-my @PARAM_NAMES = qw(p relative_accuracy as_of period confidence threshold);
+my @PARAM_NAMES = qw(p relative_accuracy as_of period confidence threshold low high);
+
+# The scale of the likert_summary(score, low, high) input being generated:
+# [low, high], the bounds every row passes and its scores mostly fall in.
+my ($AGG_SCALE, $AGG_SCALE_EXACT);
 
 sub tslit {
     my ($secs) = @_;    # seconds after 2026-01-01 00:00 UTC
@@ -915,6 +1013,12 @@ sub row_value {
         return "NULL::$typ" if chance(0.08);
         my @ids = ($fam && chance(0.85)) ? @$fam : @{$pool{$typ}};
         return sq($pooltxt{pick(@ids)}) . "::$typ";
+    }
+    if ($typ eq 'integer' && $name eq 'score' && $AGG_SCALE) {
+        my ($lo, $hi) = @$AGG_SCALE;
+        return 'NULL::integer' if chance(0.06);
+        return ($lo + ri($hi - $lo + 1)) . '::integer' if chance(0.9) && $hi - $lo < 20;
+        return scale_int($lo, $hi) if chance(0.7);
     }
     if ($typ eq 'integer') {
         return chance(0.85) ? ri(11) . '::integer' : lit($typ, pick(@{$PRIM{integer}}));
@@ -955,12 +1059,17 @@ sub param_value {
     if ($name eq 'relative_accuracy' && chance(0.8)) { return pick('0.01', '0.0001', '0.1', '0.05', '0.001') . '::float8'; }
     if ($name eq 'as_of' && chance(0.8)) { return pick("'2026-12-31'::timestamptz", "'2026-02-01'::timestamptz", 'NULL::timestamptz'); }
     if ($name eq 'period' && chance(0.8)) { return lit($typ, pick('1 day', '1 week', '1 month', '3 months', '1 year', '1 hour', '7 days', '90 minutes')); }
+    if ($name eq 'confidence' && chance(0.8)) { return pick('0.95', '0.9', '0.99', '0.5', '0.8', '0.999999') . '::float8'; }
+    if (($name eq 'low' || $name eq 'high') && $AGG_SCALE && ($AGG_SCALE_EXACT || chance(0.95))) { return $AGG_SCALE->[$name eq 'low' ? 0 : 1] . '::integer'; }
     return row_value($typ, $name, {}, undef);
 }
 
 # Columns of fuzz.prows (pools.sql) for (type, name).
 sub prows_col {
     my ($typ, $name) = @_;
+    return 'sub' if $name eq 'submission';
+    return 'item' if $name eq 'item';
+    return 'fs' if $name eq 'score' && $typ eq 'double precision';
     return 'score' if $typ eq 'integer';
     return 'iv' if $typ eq 'interval';
     return 'rt' if $name eq 'reached_at';
@@ -974,7 +1083,88 @@ sub prows_col {
     return 'sk' if $typ eq "$EXT.ttv_sketch";
     return 'cm' if $typ eq "$EXT.cohort_matrix";
     return 'mq' if $typ eq "$EXT.mandate_quadrant";
+    return 'ls' if $typ eq "$EXT.likert_summary";
     return undef;
+}
+
+# Rows (submission, item, score[, confidence]) for Cronbach's alpha, in the
+# shape a survey gives: submissions answering a few items, some answers
+# missing or NULL, rarely one answered twice or a NULL submission or item;
+# some submissions (or all, now and then) give every item the same score.
+# Scores are small whole numbers (exact sums: the oracle compares to 1e-9);
+# odd rows also have fractions, huge and non-finite scores and, rarely, a
+# confidence level other than the group's.
+sub cronbach_rows {
+    my ($n, $pv, $odd) = @_;
+    my @items = (pick('docs', 'q1'), 'speed', 'support', "\xc3\xa9", '', 'q"\\', 'q7', 'q8')[0 .. pick(0, 1, 1, 2, 2, 3, 5, 6, 7)];
+    my $nsub = pick(1, 2, 3, 4, 6, 8, 12, 20);
+    my $ngroups = pick(1, 1, 2, 3);
+    my $all_flat = chance(0.15);
+    my @rows;
+    for my $k (1 .. $nsub) {
+        my $sub = chance(0.9) ? "s$k" : pick($k == 1 ? '' : " s$k", "\xc3\xa9$k", 'x' x 100 . $k);
+        my $base = ri(5);
+        my $flat = $all_flat || chance(0.1);
+        my $g = ri($ngroups);
+        for my $it (@items) {
+            next if chance(0.06);
+            for my $dup (0 .. (chance(0.02) ? 1 : 0)) {
+                my $score;
+                if (chance(0.05)) { $score = 'NULL'; }
+                elsif ($odd && chance(0.1)) { $score = pick(@{$PRIM{'double precision'}}); }
+                else { $score = 1 + ($base + ($flat ? 0 : ri(2))) % 5; }
+                my @v = (chance(0.02) ? 'NULL::text' : sq($sub), chance(0.02) ? 'NULL::text' : sq($it), lit('double precision', $score));
+                push @v, ((!$odd || chance(0.97)) ? $pv->[3] : param_value('double precision', 'confidence')) if $n > 3;
+                push @rows, [(chance(0.9) ? $g : ri($ngroups)), @v];
+            }
+        }
+    }
+    # in random order
+    for (my $i = $#rows; $i > 0; $i--) { my $j = ri($i + 1); @rows[$i, $j] = @rows[$j, $i]; }
+    return map { '(' . join(', ', $_ + 1, @{$rows[$_]}) . ')' } 0 .. $#rows;
+}
+
+# Aggregates checked against an independent computation in plain SQL, over
+# v(o, g, c1, ...) grouped by g: SQL giving rows (g, ok, detail, digest).
+my %AGG_ORACLE = (
+    'likert_summary(integer,integer,integer)' => sub {
+        my ($lo, $hi) = @$AGG_SCALE;
+        return ("SELECT g, a IS NOT DISTINCT FROM b, format('g=%s: %s, counted %s', g, a, b), a FROM "
+              . "(SELECT g, likert_summary(c1, c2, c3)::text AS a FROM v GROUP BY g) x JOIN "
+              . "(SELECT g, CASE WHEN sum(n) > 0 THEN format('low=%s high=%s counts={%s}', $lo, $hi, string_agg(n::text, ',' ORDER BY p)) END AS b "
+              . "FROM (SELECT v.g, p, count(*) FILTER (WHERE v.c1 = p) AS n FROM v CROSS JOIN generate_series($lo, $hi) p GROUP BY v.g, p) s GROUP BY g) y USING (g)",
+                'likert_summary(score, low, high) differs from the count of each point');
+    },
+    'rollup(likert_summary)' => sub {
+        return ("SELECT g, a IS NOT DISTINCT FROM b, format('g=%s: %s, summed %s', g, a, b), a FROM "
+              . "(SELECT g, rollup(c1)::text AS a, fuzz.lk_sum(array_agg(c1::text ORDER BY o)) AS b FROM v GROUP BY g) x",
+                'rollup(likert_summary) differs from the sum of the counts');
+    },
+    'cronbach_alpha(text,text,double precision)' => sub { cronbach_oracle('cronbach_alpha(c1, c2, c3)', 'a.r', '') },
+    'cronbach_alpha_ci(text,text,double precision,double precision)' => sub {
+        cronbach_oracle('cronbach_alpha_ci(c1, c2, c3, c4)', '(a.r).alpha',
+                        "AND (a.r).respondents = coalesce(o.n, 0) AND (a.r).items = coalesce(o.k, 0) "
+                      . "AND ((a.r).low IS NULL OR ((a.r).low <= (a.r).high AND (a.r).high <= 1))");
+    },
+);
+
+# alpha = k / (k - 1) (1 - sum of the item variances / variance of the
+# totals), over the submissions that answer every item named in the group
+# (call: the aggregate, r in a; aa: alpha in r; more: further conditions).
+sub cronbach_oracle {
+    my ($call, $aa, $more) = @_;
+    (my $A = $call) =~ s/\(.*//;
+    return ("WITH a AS (SELECT g, $call AS r FROM v GROUP BY g), "
+          . "ans AS (SELECT g, c1, c2, c3 FROM v WHERE c1 IS NOT NULL AND c2 IS NOT NULL), "
+          . "k AS (SELECT g, count(DISTINCT c2) AS k FROM ans GROUP BY g), "
+          . "comp AS (SELECT ans.g, ans.c1 FROM ans JOIN k USING (g) WHERE c3 IS NOT NULL GROUP BY ans.g, ans.c1, k.k HAVING count(*) = k.k), "
+          . "iv AS (SELECT g, sum(vs) AS s FROM (SELECT ans.g, ans.c2, var_samp(ans.c3) AS vs FROM ans JOIN comp USING (g, c1) WHERE ans.c3 IS NOT NULL GROUP BY ans.g, ans.c2) x GROUP BY g), "
+          . "tot AS (SELECT g, count(*) AS n, var_samp(t) AS tv FROM (SELECT ans.g, ans.c1, sum(ans.c3) AS t FROM ans JOIN comp USING (g, c1) GROUP BY ans.g, ans.c1) y GROUP BY g), "
+          . "o AS (SELECT k.g, k.k, coalesce(tot.n, 0) AS n, CASE WHEN k.k >= 2 AND tot.n >= 2 AND tot.tv > 0 THEN k.k::float8 / (k.k - 1) * (1 - iv.s / tot.tv) END AS alpha "
+          . "FROM k LEFT JOIN tot USING (g) LEFT JOIN iv USING (g)) "
+          . "SELECT a.g, (($aa IS NULL AND o.alpha IS NULL) OR abs($aa - o.alpha) <= 1e-9 * greatest(1, abs(o.alpha))) AND ($aa IS NULL OR $aa <= 1) $more, "
+          . "format('g=%s: %s, computed alpha %s of %s respondents, %s items', a.g, a.r, o.alpha, o.n, o.k), a.r::text FROM a LEFT JOIN o USING (g)",
+            "$A differs from alpha computed in SQL");
 }
 
 sub agg_input {
@@ -986,6 +1176,14 @@ sub agg_input {
     my @cols = map { "c$_" } 1 .. $n;
     my $args = join(', ', @cols);
     my $form = rand();
+    (my $sig = $f->{signature}) =~ s/\Q$EXT\E\.//g;
+    my $oracle = $AGG_ORACLE{$sig} && $form >= 0.12 && $form < 0.3;
+    $AGG_SCALE = undef;
+    $AGG_SCALE_EXACT = $oracle;
+    if (grep { $_ eq 'low' } @names) {
+        # one scale for all rows (the parallel table's scores are 0..10)
+        $AGG_SCALE = ($form < 0.12 && chance(0.7)) ? [0, 10] : ($oracle || chance(0.85)) ? pick(@LK_SCALES) : pick(@LK_BAD_SCALES);
+    }
 
     if ($form < 0.12) {
         # parallel plans against serial ones, over fuzz.prows
@@ -1015,16 +1213,27 @@ sub agg_input {
         $fam{$i} = $family{pick(@f)} if @f;
     }
     my @rows;
-    for my $o (1 .. $nrows) {
-        my %st;
-        my @v = ($o, ri(3));
-        for my $i (0 .. $n - 1) {
-            push @v, ($isparam[$i] && chance(0.97)) ? $pv[$i] : row_value($types[$i], $names[$i] // '', \%st, $fam{$i});
+    if (($names[0] // '') eq 'submission') {
+        @rows = cronbach_rows($n, \@pv, !$oracle);
+        @rows = ('(1, 0, NULL::text, NULL::text, NULL::float8' . ($n > 3 ? ", $pv[3])" : ')')) unless @rows;
+    } else {
+        for my $o (1 .. $nrows) {
+            my %st;
+            my @v = ($o, ri(3));
+            for my $i (0 .. $n - 1) {
+                # (the oracle's rows all give the same parameters)
+                push @v, ($isparam[$i] && ($oracle || chance(0.97))) ? $pv[$i] : row_value($types[$i], $names[$i] // '', \%st, $fam{$i});
+            }
+            push @rows, '(' . join(', ', @v) . ')';
         }
-        push @rows, '(' . join(', ', @v) . ')';
     }
     my $values = '(VALUES ' . join(', ', @rows) . ') v(o, g, ' . join(', ', @cols) . ')';
     my $A = $f->{name};
+    if ($oracle) {
+        my ($q, $what) = $AGG_ORACLE{$sig}->();
+        return ("WITH v AS MATERIALIZED (SELECT * FROM $values) SELECT fuzz.check(bool_and(coalesce(ok, false)), " . sq($what)
+              . ", string_agg(detail, '; ') FILTER (WHERE ok IS NOT TRUE)), md5(string_agg(digest, '|' ORDER BY g)) FROM ($q) z(g, ok, detail, digest)", undef);
+    }
     if ($form < 0.35) {
         my $where = chance(0.1) ? ' WHERE false' : chance(0.2) ? ' WHERE o > ' . ri($nrows + 1) : '';
         my $ord = chance(0.2) ? ' ORDER BY o DESC' : '';
@@ -1056,6 +1265,69 @@ sub agg_input {
     return ($q, undef);
 }
 
+# ---------------------------------------------------------------------------
+# Window functions
+# ---------------------------------------------------------------------------
+# P-values for bh_adjust: uniform and skewed towards 0, ties, NULLs, the ends
+# of [0, 1], the smallest doubles, and now and then anything (NaN, -1, ...).
+sub pvalue {
+    my ($ties) = @_;
+    my $r = rand();
+    return 'NULL' if $r < 0.1;
+    return pick(@$ties) if $r < 0.2;
+    return pick('0', '1', '-0', '1e-300', '4.9e-324', '0.05', '0.999999999999', '0.5') if $r < 0.27;
+    return pick(@{$PRIM{'double precision'}}) if $r < 0.29;
+    return sprintf('%.6g', rand() ** pick(1, 1, 3, 10, 50));
+}
+
+# The window clauses a window function must not care about (bh_adjust reads
+# its whole partition whatever the ORDER BY and frame).
+my @WINDOWS = ('PARTITION BY g', 'PARTITION BY g ORDER BY o', 'PARTITION BY g ORDER BY o DESC',
+    'PARTITION BY g ORDER BY c1', 'PARTITION BY g ORDER BY o ROWS BETWEEN 1 PRECEDING AND CURRENT ROW',
+    'PARTITION BY g ORDER BY o DESC ROWS BETWEEN CURRENT ROW AND CURRENT ROW EXCLUDE CURRENT ROW',
+    'PARTITION BY g ORDER BY c1 RANGE BETWEEN CURRENT ROW AND CURRENT ROW',
+    'PARTITION BY g ORDER BY o GROUPS BETWEEN 1 FOLLOWING AND 2 FOLLOWING EXCLUDE TIES',
+    'PARTITION BY g ORDER BY o ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING');
+
+# A window function over v(o, g, c1, ...): the result in two window clauses
+# compared, and bh_adjust against the Benjamini-Hochberg q-values computed in
+# SQL (q(i) = min over j >= i of m p(j) / j, capped at 1, over the m non-NULL
+# p-values of the partition sorted; ties get the same q whatever their order).
+sub win_input {
+    my ($f) = @_;
+    my @types = split /;/, $f->{argtypes}, -1;
+    my @names = split /;/, $f->{argnames}, -1;
+    my @cols = map { "c$_" } 1 .. @types;
+    my $nrows = pick(1, 2, 3, 5, 8, 12, 30, 100, 300);
+    my $ngroups = pick(1, 1, 2, 3);
+    my @ties = map { sprintf('%.4f', rand()) } 1 .. 3;
+    my @rows;
+    for my $o (1 .. $nrows) {
+        my @v = map { $types[$_] eq 'double precision' && ($names[$_] // '') eq 'p' ? lit('double precision', pvalue(\@ties))
+                                                                                     : row_value($types[$_], $names[$_] // '', {}, undef) } 0 .. $#types;
+        push @rows, '(' . join(', ', $o, ri($ngroups), @v) . ')';
+    }
+    my $values = '(VALUES ' . join(', ', @rows) . ') v(o, g, ' . join(', ', @cols) . ')';
+    my ($w1, $w2) = (pick(@WINDOWS), pick(@WINDOWS));
+    if ($ngroups == 1 && chance(0.5)) { s/^PARTITION BY g ?// for $w1, $w2; }
+    my $call = "$f->{name}(" . join(', ', @cols) . ')';
+    (my $bare = $f->{name}) =~ s/^.*\.//;
+    my ($oracle, $checks) = ('', '');
+    if ($bare eq 'bh_adjust') {
+        $oracle = ", s AS (SELECT o, CASE WHEN c1 IS NOT NULL THEN least(1, min(c1 * (m::float8 / i)) OVER (PARTITION BY g, c1 IS NULL ORDER BY c1 DESC, o DESC ROWS UNBOUNDED PRECEDING)) END AS qs "
+                . "FROM (SELECT *, row_number() OVER (PARTITION BY g, c1 IS NULL ORDER BY c1, o) AS i, count(c1) OVER (PARTITION BY g) AS m FROM v) x)";
+        $checks = "fuzz.check(bool_and(q1 IS NOT DISTINCT FROM qs), " . sq("bh_adjust(p) OVER ($w1) differs from the Benjamini-Hochberg q-values computed in SQL")
+                . ", string_agg(format('o=%s p=%s: %s, in SQL %s', o, c1, q1, qs), '; ') FILTER (WHERE q1 IS DISTINCT FROM qs)), "
+                . "fuzz.check(bool_and((q1 IS NULL) = (c1 IS NULL) AND (q1 IS NULL OR (q1 >= c1 AND q1 <= 1))), 'property of bh_adjust: NULL just for a NULL p, else p <= q <= 1'), ";
+    }
+    my $q = "WITH v AS MATERIALIZED (SELECT * FROM $values), b AS (SELECT *, $call OVER ($w1) AS q1, $call OVER ($w2) AS q2 FROM v)$oracle "
+          . "SELECT $checks"
+          . "fuzz.check(bool_and(q1 IS NOT DISTINCT FROM q2), " . sq("$bare differs between OVER ($w1) and OVER ($w2)")
+          . ", string_agg(format('o=%s: %s / %s', o, q1, q2), '; ') FILTER (WHERE q1 IS DISTINCT FROM q2)), "
+          . "md5(string_agg(q1::text, '|' ORDER BY o)) FROM b" . ($oracle ? ' JOIN s USING (o)' : '');
+    return ($q, undef);
+}
+
 my @funcs;
 for my $row (read_tsv("$dir/functions.tsv")) {
     my %f;
@@ -1065,15 +1337,25 @@ for my $row (read_tsv("$dir/functions.tsv")) {
     next if $f{kind} eq 'p';
     push @funcs, \%f;
 }
+# the operators, called with operator syntax
+if (-e "$dir/operators.tsv") {
+    for my $row (read_tsv("$dir/operators.tsv")) {
+        my %f = (kind => 'o', op => 1, retset => 'f', ndefaults => 0, argnames => ';');
+        @f{qw(signature name lefttype righttype rettype)} = @$row;
+        $f{argtypes} = "$f{lefttype};$f{righttype}";
+        push @funcs, \%f;
+    }
+}
 @funcs = sort { $a->{signature} cmp $b->{signature} } @funcs;
 die "gen.pl: no functions\n" unless @funcs;
-my @n = split_count($count, map { $_->{kind} eq 'a' ? 3 : 1 } @funcs);
+my %PREFIX = (a => 'agg:', w => 'win:', o => 'op:');
+my @n = split_count($count, map { $_->{kind} eq 'a' || $_->{kind} eq 'w' ? 3 : 1 } @funcs);
 for my $i (0 .. $#funcs) {
     my $f = $funcs[$i];
     (my $sig = $f->{signature}) =~ s/\Q$EXT\E\.//g;
-    my $target = ($f->{kind} eq 'a' ? 'agg:' : 'func:') . $sig;
+    my $target = ($PREFIX{$f->{kind}} // 'func:') . $sig;
     for (1 .. $n[$i]) {
-        my ($sql, $repro) = $f->{kind} eq 'a' ? agg_input($f) : call_input($f);
+        my ($sql, $repro) = $f->{kind} eq 'a' ? agg_input($f) : $f->{kind} eq 'w' ? win_input($f) : call_input($f);
         emit($target, 'sql', undef, $sql, undef, $repro);
     }
 }

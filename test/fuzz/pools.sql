@@ -80,7 +80,7 @@ END $$;
 UPDATE fuzz.pool p SET txt = x.txt FROM (
     SELECT id, txt FROM fuzz.pool_nps_summary UNION ALL SELECT id, txt FROM fuzz.pool_mandate_quadrant
     UNION ALL SELECT id, txt FROM fuzz.pool_ttv_curve UNION ALL SELECT id, txt FROM fuzz.pool_ttv_sketch
-    UNION ALL SELECT id, txt FROM fuzz.pool_cohort_matrix) x
+    UNION ALL SELECT id, txt FROM fuzz.pool_cohort_matrix UNION ALL SELECT id, txt FROM fuzz.pool_likert_summary) x
  WHERE x.id = p.id AND x.txt <> p.txt;
 
 CREATE TEMP TABLE fam AS SELECT
@@ -92,7 +92,11 @@ CREATE TEMP TABLE fam AS SELECT
     (SELECT array_agg(id ORDER BY id) FROM fuzz.pool_cohort_matrix
       WHERE txt LIKE 'period="P7D" time_zone="UTC" member_type=text %' AND length(txt) < 3000
        AND id IN (SELECT id FROM fuzz.pool WHERE src < 2)) AS cm,
-    (SELECT array_agg(id ORDER BY id) FROM fuzz.pool_cohort_matrix) AS cm_all;
+    (SELECT array_agg(id ORDER BY id) FROM fuzz.pool_cohort_matrix) AS cm_all,
+    -- summaries of one scale with small counts, which merge without overflow
+    (SELECT array_agg(id ORDER BY id) FROM fuzz.pool_likert_summary
+      WHERE txt LIKE 'low=1 high=5 %' AND txt !~ '[0-9]{10}') AS lk,
+    (SELECT array_agg(id ORDER BY id) FROM fuzz.pool_likert_summary) AS lk_all;
 
 CREATE TABLE fuzz.prows AS
 SELECT i AS id, i % 5 AS g, b.bad,
@@ -115,7 +119,17 @@ SELECT i AS id, i % 5 AS g, b.bad,
                                                                        ELSE sk[1 + (r3 * (cardinality(sk) - 1))::int] END FROM fam)) AS sk,
        (SELECT v FROM fuzz.pool_cohort_matrix p WHERE p.id = (SELECT CASE WHEN b.bad THEN cm_all[1 + (r4 * (cardinality(cm_all) - 1))::int]
                                                                           ELSE cm[1 + (r4 * (cardinality(cm) - 1))::int] END FROM fam)) AS cm,
-       (ARRAY['mandatory_good', 'mandatory_poor', 'optional_good', 'optional_poor'])[1 + (r1 * 3)::int]::mandate_quadrant AS mq
+       (ARRAY['mandatory_good', 'mandatory_poor', 'optional_good', 'optional_poor'])[1 + (r1 * 3)::int]::mandate_quadrant AS mq,
+       (SELECT v FROM fuzz.pool_likert_summary p WHERE p.id = (SELECT CASE WHEN b.bad THEN lk_all[1 + (r2 * (cardinality(lk_all) - 1))::int]
+                                                                            ELSE lk[1 + (r2 * (cardinality(lk) - 1))::int] END FROM fam)) AS ls,
+       -- Cronbach's alpha: four items answered by every submission of a group
+       -- (submission ids unique across groups), the scores of one submission
+       -- correlated; a few missing answers, bad rows with a NaN score
+       's' || (i % 5) || '-' || (i / 5 / 4) AS sub,
+       'q' || (i / 5 % 4) AS item,
+       CASE WHEN b.bad AND i % 4 = 3 THEN 'NaN'::float8
+            WHEN r3 < 0.03 THEN NULL
+            ELSE (1 + (i / 5 / 4) * 7 % 4 + (r4 * 1.6)::int)::float8 END AS fs
   FROM generate_series(1, 3000) i,
        LATERAL (SELECT random() < 0.03 AS bad, random() AS r1, random() AS r2, random() AS r3, random() AS r4, i AS i2) b,
        LATERAL (SELECT timestamptz '2026-01-01 00:00+00' + (random() * 10000000)::bigint * interval '1 second' + b.i2 * interval '0' AS st) x;

@@ -17,18 +17,23 @@
 #                   arguments from pools of edge values and of values the text
 #                   and binary inputs were accepted as, literal or read from a
 #                   table (stored form: short headers, compressed, toasted)
+#   op:<o>          every operator of the extension, the same way
 #   agg:<a>         every aggregate over small random row sets: plain, grouped
 #                   with empty groups (hash against sort), as window functions
 #                   (against the plain aggregate over the same rows) and in
 #                   forced parallel plans (against the serial plan)
+#   win:<w>         every window function in two window clauses (against each
+#                   other)
 #   ingest          ingest(jsonb) with random and mutated batches
 # Each input runs in its own subtransaction, rolled back afterwards.  An
 # error is fine and counted by SQLSTATE.  A failure is: an internal error
 # (SQLSTATE class XX), a crash or lost connection, an input running into
 # FUZZ_TIMEOUT, or a failed consistency check (SQLSTATE FZ001: a value that
-# does not read back equal from its text or binary form, an argument changed
-# by a call, a result out of its documented range, serial and parallel or
-# window and plain results that differ).  Also a crash in the server log.
+# does not read back equal from its text or binary form, a result of one of
+# the extension's types that does not, an argument changed by a call, a
+# result out of its documented range or different from an independent
+# computation in SQL, serial and parallel or window and plain results that
+# differ).  Also a crash in the server log.
 #
 # Settings (environment):
 #   FUZZ_N            number of inputs (default 100000)
@@ -256,6 +261,7 @@ if [ "$PHASE_OK" = 1 ]; then
     qdb -v seed="$SEED" -f "$HERE/pools.sql" >/dev/null
     qdb -c "\\copy (SELECT id, typ, txt FROM fuzz.pool ORDER BY id) TO '$WORK/pool.tsv'" >/dev/null
     qdb -c "\\copy (SELECT * FROM fuzz.functions ORDER BY signature) TO '$WORK/functions.tsv'" >/dev/null
+    qdb -c "\\copy (SELECT * FROM fuzz.operators ORDER BY signature) TO '$WORK/operators.tsv'" >/dev/null
     perl "$HERE/gen.pl" calls "$SEED" "$N_CALLS" "$WORK" >"$WORK/calls.tsv"
     load_inputs "$WORK/calls.tsv"
     if [ "${FUZZ_SELFTEST:-0}" = 1 ]; then

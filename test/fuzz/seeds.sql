@@ -111,6 +111,31 @@ INSERT INTO fuzz.seeds (typ, txt, note) VALUES
     ('platform_metrics.cohort_matrix', 'period="P7D" time_zone="UTC" member_type=text {}', 'empty'),
     ('platform_metrics.cohort_matrix', 'period="P7D" time_zone="UTC" member_type=text {"a":1305:1101,"b":1305:1,"c":1306:11}', 'README');
 
+-- likert_summary: random answers on scales of 2 to 11 points, uniform and
+-- skewed towards either end, the scales at both ends of integer; hand-made
+-- edge values (empty, one answer, a count or the total at the bigint maximum).
+INSERT INTO fuzz.seeds (typ, txt, note)
+SELECT 'platform_metrics.likert_summary', likert_summary(score, lo, hi)::text, format('aggregate %s..%s', lo, hi)
+  FROM (SELECT k, lo, hi, lo + floor(power(random(), (ARRAY[1, 0.3, 3])[1 + k % 3]) * (hi - lo + 1))::int AS score
+          FROM generate_series(1, 30) k,
+               LATERAL (SELECT (ARRAY[1, 1, 1, 0, -3, 1, 0, 2147483637, -2147483648, 1])[1 + k % 10] AS lo,
+                               (ARRAY[5, 7, 2, 10, 3, 11, 1, 2147483647, -2147483638, 5])[1 + k % 10] AS hi) s,
+               LATERAL generate_series(1, (ARRAY[1, 2, 3, 5, 8, 20, 100, 1000])[1 + k % 8]) i) x
+ GROUP BY k, lo, hi;
+INSERT INTO fuzz.seeds (typ, txt, note) VALUES
+    ('platform_metrics.likert_summary', 'low=1 high=5 counts={0,0,0,0,0}', 'empty'),
+    ('platform_metrics.likert_summary', 'low=0 high=10 counts={0,0,0,0,0,0,0,0,0,0,0}', 'empty, 11 points'),
+    ('platform_metrics.likert_summary', 'low=1 high=5 counts={0,0,0,0,1}', 'one'),
+    ('platform_metrics.likert_summary', 'low=1 high=5 counts={3,0,2,7,1}', 'README'),
+    ('platform_metrics.likert_summary', 'low=1 high=5 counts={1,1,2,10,6}', 'README, the other wave'),
+    ('platform_metrics.likert_summary', 'low=1 high=5 counts={9223372036854775807,0,0,0,0}', 'max at the lowest point'),
+    ('platform_metrics.likert_summary', 'low=1 high=5 counts={0,0,0,0,9223372036854775807}', 'max at the highest point'),
+    ('platform_metrics.likert_summary', 'low=1 high=5 counts={1844674407370955161,1844674407370955161,1844674407370955161,1844674407370955161,1844674407370955163}', 'max total'),
+    ('platform_metrics.likert_summary', 'low=1 high=2 counts={4611686018427387903,4611686018427387904}', 'max total, two points'),
+    ('platform_metrics.likert_summary', 'low=-2147483648 high=-2147483638 counts={1,0,0,0,0,0,0,0,0,0,1}', 'lowest scale'),
+    ('platform_metrics.likert_summary', 'low=2147483646 high=2147483647 counts={1,1}', 'highest scale'),
+    ('platform_metrics.likert_summary', 'HIGH=7, counts: {1, 1,1,1,1,1,1},Low=1', 'order, case, commas, colon');
+
 -- Values the text input refuses are no seeds: keep the valid ones only.
 DO $$
 DECLARE
