@@ -37,10 +37,27 @@ IntervalKey(const Interval *iv)
 	return span;
 }
 
+/*
+ * The order the values are sorted and selected in: by span, and intervals of
+ * one span written differently ('1 mon -30 days', '1 day -24:00:00', '0') by
+ * their months, then days.  interval_cmp calls them equal, but interpolating
+ * from one or the other gives results a few microseconds apart (months and
+ * days scale differently in interval_mul), so a total order makes the result
+ * the same whatever order the rows came in (a window frame, a parallel
+ * plan, the plain aggregate).
+ */
 static inline int
 IntervalKeyCmp(const Interval *a, const Interval *b)
 {
-	return int128_compare(IntervalKey(a), IntervalKey(b));
+	int			c = int128_compare(IntervalKey(a), IntervalKey(b));
+
+	if (likely(c != 0))
+		return c;
+	if (a->month != b->month)
+		return a->month < b->month ? -1 : 1;
+	if (a->day != b->day)
+		return a->day < b->day ? -1 : 1;
+	return 0;
 }
 
 #define ST_SORT pm_sort_intervals

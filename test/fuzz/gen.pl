@@ -709,7 +709,11 @@ sub jevent {
         survey     => [['response_id', ['s', $id]], ['wave', ['s', $ov->(['2026-Q1', '2026-Q2'], [''])]], ['team', ['s', pick(@TEAMS)]],
                        ['capability', chance(0.5) ? ['s', pick(@CAPS)] : ['raw', 'null']], ['question', ['s', $ov->(['nps', 'ease'], [''])]],
                        ['score', ['n', ri(11)]], ['comment', chance(0.5) ? ['s', pick('ok', "gr\xc3\xa4t", '')] : ['raw', 'null']],
-                       ['submitted_at', ['s', ts_str($m, \$t0)]]],
+                       ['submitted_at', ['s', ts_str($m, \$t0)]],
+                       ['submission_id', chance(0.5) ? ['s', $ov->(['0b6f4e1c-3d2a-4f8e-9c1b-7a5d2e8f0c3b', '{0B6F4E1C3D2A4F8E9C1B7A5D2E8F0C3' . ri(10) . '}',
+                                                                     sprintf('%08x-0000-4000-8000-%012x', ri(1000), ri(1000))],
+                                                                    ['0b6f4e1c', 'not-a-uuid', '0b6f4e1c-3d2a-4f8e-9c1b-7a5d2e8f0c3', '-0b6f4e1c3d2a4f8e9c1b7a5d2e8f0c3b'])]
+                                                    : ['raw', 'null']]],
         onboarding => [['subject', ['s', pick('ana', 'bo', 'cy') . ri(5)]], ['team', ['s', pick(@TEAMS)]],
                        ['milestone', ['s', $ov->(['first_deploy', 'first_build'], [''])]], ['started_at', ['s', ts_str($m, \$t0)]],
                        ['reached_at', chance(0.5) ? ['s', ts_str($m, \$t0)] : ['raw', 'null']]],

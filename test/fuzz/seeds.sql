@@ -155,6 +155,7 @@ END $$;
 INSERT INTO platform_metrics.teams (team, headcount) VALUES ('team-a', 10), ('team-b', 3), ('tëam-ü', 1) ON CONFLICT DO NOTHING;
 INSERT INTO platform_metrics.capabilities (capability) VALUES ('ci'), ('deploy') ON CONFLICT DO NOTHING;
 INSERT INTO platform_metrics.survey_waves (wave) VALUES ('2026-Q1'), ('2026-Q2') ON CONFLICT DO NOTHING;
+INSERT INTO platform_metrics.survey_questions (question, scale) VALUES ('ease', 'likert') ON CONFLICT DO NOTHING;
 SELECT FROM platform_metrics.ingest('[
   {"type": "usage", "event_id": "u1", "team": "team-a", "capability": "ci", "occurred_at": "2026-03-01T10:00:00Z"},
   {"type": "survey", "response_id": "r1", "wave": "2026-Q1", "team": "team-a", "score": 9},
