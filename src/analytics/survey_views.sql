@@ -274,30 +274,42 @@ COMMENT ON COLUMN @extschema@.survey_progress.response_rate IS 'Answers divided 
 CREATE OR REPLACE FUNCTION @extschema@.pm_question_comments(OUT wave text, OUT team text, OUT capability text,
         OUT question text, OUT comment text)
     RETURNS SETOF record
-    LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE ROWS 1000
+    LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL SAFE ROWS 1000
     SET search_path = pg_catalog, pg_temp
 AS $fn$
+DECLARE
+    q text;
+BEGIN
     -- A comment is shown with its wave, team, capability and question, so its
     -- own group (wave, team, capability, question) must be large enough, and
     -- open waves show nothing.  A team that the views hide for a question
     -- shows no platform comments to it (their number would tell its size).
-    -- Rows come sorted, never in the order the answers arrived.
-    WITH groups AS (
-        SELECT r.wave, r.team, coalesce(r.capability, '') AS capability, r.question
-          FROM @extschema@.survey_responses r
-         GROUP BY r.wave, r.team, coalesce(r.capability, ''), r.question
-        HAVING count(*) >= @extschema@.min_comment_group_size())
-    SELECT g.wave, g.team, g.capability, g.question, g.comment
-      FROM (SELECT r.wave, r.team, r.capability, r.question, r.comment
+    -- One question at a time (its cells are a fraction of all); rows come
+    -- sorted by question, wave, team, capability and text, never in the order
+    -- the answers arrived.
+    FOR q IN SELECT DISTINCT r.question FROM @extschema@.survey_responses r
+              WHERE r.comment IS NOT NULL AND r.comment <> '' ORDER BY r.question
+    LOOP
+        RETURN QUERY
+        WITH groups AS (
+            SELECT r.wave, r.team, coalesce(r.capability, '') AS capability
               FROM @extschema@.survey_responses r
-              JOIN @extschema@.survey_waves w ON w.wave = r.wave
-              JOIN groups n ON n.wave = r.wave AND n.team = r.team AND n.capability = coalesce(r.capability, '')
-                           AND n.question = r.question
-             WHERE w.closed_at IS NOT NULL AND r.comment IS NOT NULL AND r.comment <> '') g
-     WHERE (g.capability IS NOT NULL
-            OR (g.wave, g.team, g.question) IN (SELECT c.wave, c.team, c.question FROM @extschema@.pm_survey_cells c
-                                                 WHERE c.capability IS NULL AND c.team IS NOT NULL AND NOT c.hidden))
-     ORDER BY g.wave, g.team, g.capability NULLS FIRST, g.question, g.comment
+             WHERE r.question = q
+             GROUP BY r.wave, r.team, coalesce(r.capability, '')
+            HAVING count(*) >= @extschema@.min_comment_group_size())
+        SELECT g.wave, g.team, g.capability, q, g.comment
+          FROM (SELECT r.wave, r.team, r.capability, r.comment
+                  FROM @extschema@.survey_responses r
+                  JOIN @extschema@.survey_waves w ON w.wave = r.wave
+                  JOIN groups n ON n.wave = r.wave AND n.team = r.team AND n.capability = coalesce(r.capability, '')
+                 WHERE r.question = q AND w.closed_at IS NOT NULL AND r.comment IS NOT NULL AND r.comment <> '') g
+         WHERE (g.capability IS NOT NULL
+                OR (g.wave, g.team) IN (SELECT c.wave, c.team FROM @extschema@.pm_survey_cells c
+                                         WHERE c.question = q AND c.capability IS NULL AND c.team IS NOT NULL
+                                           AND NOT c.hidden))
+         ORDER BY g.wave, g.team, g.capability NULLS FIRST, g.comment;
+    END LOOP;
+END
 $fn$;
 COMMENT ON FUNCTION @extschema@.pm_question_comments() IS
     'survey_comments: the comments of closed waves whose own group (wave, team, capability, question) has at least platform_metrics.min_comment_group_size answers';
@@ -311,6 +323,7 @@ CREATE OR REPLACE FUNCTION @extschema@.pm_survey_comments(OUT wave text, OUT tea
     SET search_path = pg_catalog, pg_temp
 AS $fn$
     SELECT c.wave, c.team, c.capability, c.comment FROM @extschema@.pm_question_comments() c WHERE c.question = 'nps'
+     ORDER BY c.wave, c.team, c.capability NULLS FIRST, c.comment
 $fn$;
 COMMENT ON FUNCTION @extschema@.pm_survey_comments() IS
     'The comments of pm_question_comments() to the nps question, as 1.3 returned them';
@@ -318,7 +331,8 @@ REVOKE ALL ON FUNCTION @extschema@.pm_survey_comments() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION @extschema@.pm_survey_comments() TO platform_metrics_reader;
 
 CREATE OR REPLACE VIEW @extschema@.survey_comments WITH (security_barrier) AS
-SELECT c.wave, c.team, c.capability, c.comment, c.question FROM @extschema@.pm_question_comments() c;
+SELECT c.wave, c.team, c.capability, c.comment, c.question FROM @extschema@.pm_question_comments() c
+ ORDER BY c.wave, c.team, c.capability NULLS FIRST, c.question, c.comment;
 COMMENT ON VIEW @extschema@.survey_comments IS
     'Free-text comments of closed waves, for groups (wave, team, capability, question) with at least platform_metrics.min_comment_group_size answers';
 
