@@ -178,12 +178,15 @@ items AS (
      GROUP BY c.wave, c.team),
 asked_items AS (
     SELECT i.wave, i.questions FROM items i WHERE i.team IS NULL),
+index_answers AS MATERIALIZED (
+    -- the index questions' answers that carry a submission id, read once
+    SELECT a.wave, a.team, a.submission_id, a.question, a.oriented, a.favorable
+      FROM @extschema@.pm_submission_answers a WHERE a.in_index),
 respondents AS (
     -- respondents who answered every index question of the wave: their own
     -- index (share of favourable answers) for the interval
     SELECT a.wave, a.team, a.submission_id, avg(a.favorable::integer::double precision) AS y
-      FROM @extschema@.pm_submission_answers a JOIN asked_items q ON q.wave = a.wave
-     WHERE a.in_index
+      FROM index_answers a JOIN asked_items q ON q.wave = a.wave
      GROUP BY a.wave, a.team, a.submission_id, q.questions
     HAVING count(*) = q.questions),
 spread AS (
@@ -195,10 +198,10 @@ alphas AS (
     SELECT g.wave, g.team_key, (g.a).*
       FROM (SELECT a.wave, '' AS team_key,
                    @extschema@.cronbach_alpha_ci(a.submission_id::text, a.question, a.oriented, 0.95) AS a
-              FROM @extschema@.pm_submission_answers a WHERE a.in_index GROUP BY a.wave
+              FROM index_answers a GROUP BY a.wave
             UNION ALL
             SELECT a.wave, a.team, @extschema@.cronbach_alpha_ci(a.submission_id::text, a.question, a.oriented, 0.95)
-              FROM @extschema@.pm_submission_answers a WHERE a.in_index GROUP BY a.wave, a.team) g),
+              FROM index_answers a GROUP BY a.wave, a.team) g),
 joined AS (
     SELECT i.wave, i.team, i.questions, i.index, i.var_sum, i.shown AND i.questions = q.questions AS shown,
            -- the respondents who answered every index question are all the
@@ -233,7 +236,7 @@ SELECT x.wave, x.team,
   FROM bounded_index x
 $fn$;
 COMMENT ON FUNCTION @extschema@.pm_devex_index() IS
-    'devex_index: computed where the planner cannot look in (a plans row counts of the respondents answers tell nothing)';
+    'devex_index: computed where the planner cannot look in (a plan''s row counts of the respondents'' answers tell nothing)';
 REVOKE ALL ON FUNCTION @extschema@.pm_devex_index() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION @extschema@.pm_devex_index() TO platform_metrics_reader;
 
@@ -268,22 +271,20 @@ WITH pairs AS (
         ON n.wave = a.wave AND n.submission_id = a.submission_id AND n.question = 'nps'
      WHERE a.question <> 'nps'
      GROUP BY a.wave, a.question, a.oriented, n.oriented),
-xs AS (
+margins AS (
+    -- the counts of each value of the question (axis x) and of the NPS
+    -- answer (axis y)
+    SELECT p.wave, p.question, 'x' AS axis, p.x AS v, sum(p.c) AS c FROM pairs p GROUP BY p.wave, p.question, p.x
+    UNION ALL
+    SELECT p.wave, p.question, 'y', p.y, sum(p.c) FROM pairs p GROUP BY p.wave, p.question, p.y),
+ranks AS (
     -- mid-ranks: a value's rank is the number of smaller values plus half
     -- the ties after the first, (below + 1 + below + count) / 2
-    SELECT p.wave, p.question, p.x, sum(p.c) AS c FROM pairs p GROUP BY p.wave, p.question, p.x),
-ys AS (
-    SELECT p.wave, p.question, p.y, sum(p.c) AS c FROM pairs p GROUP BY p.wave, p.question, p.y),
-rx AS (
-    SELECT x.wave, x.question, x.x,
-           coalesce(sum(x.c) OVER (PARTITION BY x.wave, x.question ORDER BY x.x ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
-               + (x.c + 1) / 2.0 AS r
-      FROM xs x),
-ry AS (
-    SELECT y.wave, y.question, y.y,
-           coalesce(sum(y.c) OVER (PARTITION BY y.wave, y.question ORDER BY y.y ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
-               + (y.c + 1) / 2.0 AS r
-      FROM ys y),
+    SELECT m.wave, m.question, m.axis, m.v,
+           coalesce(sum(m.c) OVER (PARTITION BY m.wave, m.question, m.axis ORDER BY m.v
+                                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
+               + (m.c + 1) / 2.0 AS r
+      FROM margins m),
 correlated AS (
     -- Spearman's rho: Pearson's correlation of the mid-ranks, each pair of
     -- values weighted by its count
@@ -292,8 +293,8 @@ correlated AS (
            / nullif(sqrt((sum(p.c) * sum(p.c * a.r * a.r) - sum(p.c * a.r) ^ 2)
                          * (sum(p.c) * sum(p.c * b.r * b.r) - sum(p.c * b.r) ^ 2)), 0) AS rho
       FROM pairs p
-      JOIN rx a ON a.wave = p.wave AND a.question = p.question AND a.x = p.x
-      JOIN ry b ON b.wave = p.wave AND b.question = p.question AND b.y = p.y
+      JOIN ranks a ON a.wave = p.wave AND a.question = p.question AND a.axis = 'x' AND a.v = p.x
+      JOIN ranks b ON b.wave = p.wave AND b.question = p.question AND b.axis = 'y' AND b.v = p.y
      GROUP BY p.wave, p.question),
 totals AS MATERIALIZED (
     SELECT t.wave, t.question, t.dimension, t.favorable, t.n, t.hidden
@@ -322,7 +323,7 @@ SELECT s.wave, s.question, s.dimension,
   FROM shown s LEFT JOIN bounded b ON b.wave = s.wave AND b.question = s.question
 $fn$;
 COMMENT ON FUNCTION @extschema@.pm_survey_drivers() IS
-    'survey_drivers: computed where the planner cannot look in (a plans row counts would tell how many distinct pairs of answers there are)';
+    'survey_drivers: computed where the planner cannot look in (a plan''s row counts would tell how many distinct pairs of answers there are)';
 REVOKE ALL ON FUNCTION @extschema@.pm_survey_drivers() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION @extschema@.pm_survey_drivers() TO platform_metrics_reader;
 
@@ -342,13 +343,12 @@ COMMENT ON COLUMN @extschema@.survey_drivers.priority IS 'Rank in the wave by sp
 COMMENT ON COLUMN @extschema@.survey_drivers.suppressed IS 'True when the question''s or the NPS total is suppressed, or fewer than min_group_size respondents answered both';
 
 -- Hours per developer and week, from the hours questions: the sum of the
--- hours (power 1) or of their squares (power 2) that a 0..10 summary of an
--- hours question stands for, point by point (score i - 1 is bucket
--- i - low; written out so that the planner inlines it).
-CREATE OR REPLACE FUNCTION @extschema@.pm_hours_sum(d bigint[], low integer, hours double precision[], power integer)
+-- hours (or of any per-bucket values, such as their squares) that a 0..10
+-- summary of an hours question stands for, point by point (score i - 1 is
+-- bucket i - low; written out so that the planner inlines it).
+CREATE OR REPLACE FUNCTION @extschema@.pm_hours_sum(d bigint[], low integer, hours double precision[])
     RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN CASE WHEN power = 1
-                THEN coalesce(d[1] * hours[1 - low], 0)
+    RETURN coalesce(d[1] * hours[1 - low], 0)
                 + coalesce(d[2] * hours[2 - low], 0)
                 + coalesce(d[3] * hours[3 - low], 0)
                 + coalesce(d[4] * hours[4 - low], 0)
@@ -358,34 +358,32 @@ CREATE OR REPLACE FUNCTION @extschema@.pm_hours_sum(d bigint[], low integer, hou
                 + coalesce(d[8] * hours[8 - low], 0)
                 + coalesce(d[9] * hours[9 - low], 0)
                 + coalesce(d[10] * hours[10 - low], 0)
-                + coalesce(d[11] * hours[11 - low], 0)
-                ELSE coalesce(d[1] * hours[1 - low] * hours[1 - low], 0)
-                + coalesce(d[2] * hours[2 - low] * hours[2 - low], 0)
-                + coalesce(d[3] * hours[3 - low] * hours[3 - low], 0)
-                + coalesce(d[4] * hours[4 - low] * hours[4 - low], 0)
-                + coalesce(d[5] * hours[5 - low] * hours[5 - low], 0)
-                + coalesce(d[6] * hours[6 - low] * hours[6 - low], 0)
-                + coalesce(d[7] * hours[7 - low] * hours[7 - low], 0)
-                + coalesce(d[8] * hours[8 - low] * hours[8 - low], 0)
-                + coalesce(d[9] * hours[9 - low] * hours[9 - low], 0)
-                + coalesce(d[10] * hours[10 - low] * hours[10 - low], 0)
-                + coalesce(d[11] * hours[11 - low] * hours[11 - low], 0) END;
-COMMENT ON FUNCTION @extschema@.pm_hours_sum(bigint[], integer, double precision[], integer) IS
-    'Internal: the hours (power 1) or squared hours (power 2) of the answers counted in a 0..10 distribution of an hours question';
+                + coalesce(d[11] * hours[11 - low], 0);
+COMMENT ON FUNCTION @extschema@.pm_hours_sum(bigint[], integer, double precision[]) IS
+    'Internal: the sum over the answers counted in a 0..10 distribution of an hours question of their bucket''s value (hours, or squared hours)';
 
 CREATE OR REPLACE VIEW @extschema@.time_cost WITH (security_barrier) AS
 WITH asked AS MATERIALIZED (
     SELECT coalesce(sum(t.headcount), 0)::bigint AS population FROM @extschema@.teams t),
-cells AS (
+squares AS MATERIALIZED (
+    -- each hours question's squared bucket hours, once per question
+    SELECT q.question, array_agg(h.v * h.v ORDER BY h.i) AS hours2
+      FROM @extschema@.survey_questions q CROSS JOIN LATERAL unnest(q.bucket_hours) WITH ORDINALITY AS h(v, i)
+     WHERE q.scale = 'hours'
+     GROUP BY q.question),
+sums AS (
     SELECT c.wave, c.team, c.question, c.dimension, c.reverse_coded, c.hidden,
            CASE WHEN c.team IS NULL THEN a.population ELSE t.headcount END AS headcount, c.n,
-           @extschema@.pm_hours_sum(@extschema@.distribution(c.ls), c.low, c.bucket_hours, 1) / c.n AS mean,
-           (@extschema@.pm_hours_sum(@extschema@.distribution(c.ls), c.low, c.bucket_hours, 2)
-            - @extschema@.pm_hours_sum(@extschema@.distribution(c.ls), c.low, c.bucket_hours, 1) ^ 2 / c.n)
-               / nullif(c.n - 1, 0) AS variance
+           @extschema@.pm_hours_sum(@extschema@.distribution(c.ls), c.low, c.bucket_hours) AS s1,
+           @extschema@.pm_hours_sum(@extschema@.distribution(c.ls), c.low, sq.hours2) AS s2
       FROM @extschema@.pm_question_cells c CROSS JOIN asked a
+           JOIN squares sq ON sq.question = c.question
            LEFT JOIN @extschema@.teams t ON t.team = c.team
      WHERE c.scale = 'hours'),
+cells AS (
+    SELECT s.wave, s.team, s.question, s.dimension, s.reverse_coded, s.hidden, s.headcount, s.n,
+           s.s1 / s.n AS mean, (s.s2 - s.s1 ^ 2 / s.n) / nullif(s.n - 1, 0) AS variance
+      FROM sums s),
 bounded AS (
     SELECT c.*,
            CASE WHEN c.n IS NULL THEN NULL

@@ -117,7 +117,7 @@ ordered AS (
            count(*) FILTER (WHERE a.capability IS NULL AND a.n = 1) OVER w AS singles,
            @extschema@.rollup(a.ls) FILTER (WHERE a.capability IS NULL) OVER w AS total_ls,
            sum(a.n) FILTER (WHERE a.capability IS NULL) OVER w AS total_n,
-           row_number() OVER ord = 1 AND a.capability IS NULL AS first_team
+           row_number() OVER ord = 1 AND a.capability IS NULL AS first_team, a.k
       FROM keyed a
     WINDOW w AS (PARTITION BY a.wave, a.question),
            ord AS (w ORDER BY a.size_key, a.team_rank, a.capability),
@@ -128,30 +128,29 @@ cells AS (
            CASE WHEN g.kind = 'team' THEN o.team END AS team,
            CASE WHEN g.kind = 'total' THEN o.total_ls ELSE o.ls END AS ls,
            CASE WHEN g.kind = 'total' THEN o.total_n ELSE o.n END::bigint AS n,
-           o.small, o.wave_has_small, o.hidden_before, o.teams_before, o.singles_before, o.teams, o.singles
+           o.small, o.wave_has_small, o.hidden_before, o.teams_before, o.singles_before, o.teams, o.singles, o.k
       FROM ordered o
            CROSS JOIN LATERAL (VALUES ('team'), ('total'), ('capability')) AS g(kind)
      WHERE CASE g.kind WHEN 'team' THEN o.capability IS NULL
                        WHEN 'total' THEN o.first_team
                        ELSE o.capability IS NOT NULL END)
 SELECT x.wave, x.capability, x.team,
-       CASE WHEN q.scale = 'nps' THEN @extschema@.pm_nps_summary(x.ls) END AS s,
+       CASE WHEN x.question = 'nps' THEN @extschema@.pm_nps_summary(x.ls) END AS s,
        x.n,
        CASE x.kind
             WHEN 'team'
             THEN x.small OR (x.wave_has_small
                              AND NOT @extschema@.pm_hidden_answers_safe(
                                  @extschema@.pm_answer_categories(x.hidden_before, x.question = 'nps', q.favorable_from, q.reverse_coded),
-                                 t.k, x.teams_before, x.singles_before))
+                                 x.k, x.teams_before, x.singles_before))
             WHEN 'total'
-            THEN x.n < t.k OR (x.wave_has_small
+            THEN x.n < x.k OR (x.wave_has_small
                                AND NOT @extschema@.pm_hidden_answers_safe(
                                    @extschema@.pm_answer_categories(x.ls, x.question = 'nps', q.favorable_from, q.reverse_coded),
-                                   t.k, x.teams, x.singles))
-            ELSE x.n < t.k END AS hidden,
+                                   x.k, x.teams, x.singles))
+            ELSE x.n < x.k END AS hidden,
        x.question, x.ls
-  FROM cells x JOIN @extschema@.survey_questions q ON q.question = x.question
-       CROSS JOIN threshold t;
+  FROM cells x JOIN @extschema@.survey_questions q ON q.question = x.question;
 COMMENT ON VIEW @extschema@.pm_survey_cells IS
     'Internal: every publishable survey group (wave, question; by team or capability) of the closed waves, and whether it is hidden (the one suppression mechanism of the survey views)';
 
