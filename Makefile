@@ -25,7 +25,7 @@ OBJS = src/platform_metrics.o src/stats.o src/nps.o src/mandate_quadrant.o \
 # The analytics layer's module.  PGXS builds one MODULE_big; this one is
 # compiled with the same flags, linked as Makefile.shlib links a module, and
 # installed beside it, with its LLVM bitcode when the server has JIT.
-ANALYTICS_OBJS = src/analytics/platform_metrics_analytics.o src/analytics/ingest.o
+ANALYTICS_OBJS = src/analytics/platform_metrics_analytics.o src/analytics/ingest.o src/analytics/refresh.o
 ANALYTICS_SO = src/analytics/platform_metrics_analytics$(DLSUFFIX)
 
 # Install scripts of the current version, built from one live SQL source per
@@ -35,7 +35,7 @@ LIBRARY_SQL = src/platform_metrics.sql src/nps.sql src/mandate_quadrant.sql \
 	src/percentile.sql src/ttv_percentile.sql src/ttv_curve.sql src/ttv_sketch.sql \
 	src/cohort_matrix.sql src/likert.sql src/intervals.sql
 ANALYTICS_SQL = src/analytics/platform_metrics_analytics.sql src/analytics/tables.sql src/analytics/waves.sql src/analytics/questions.sql \
-	src/analytics/settings.sql src/analytics/roles.sql src/analytics/ingest.sql \
+	src/analytics/settings.sql src/analytics/roles.sql src/analytics/ingest.sql src/analytics/summaries.sql \
 	src/analytics/survey_views.sql src/analytics/question_views.sql src/analytics/usage_views.sql src/analytics/adopted_privileges.sql
 DATA_built = platform_metrics--$(EXTVERSION).sql platform_metrics_analytics--$(EXTVERSION).sql
 DATA = $(wildcard src/upgrade/*.sql)

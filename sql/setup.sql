@@ -107,7 +107,8 @@ SELECT pg_describe_object(d.classid, d.objid, 0) AS undocumented
                            OR EXISTS (SELECT FROM pg_type e WHERE e.typarray = t.oid)))
  ORDER BY 1;
 
--- Every function is PARALLEL SAFE but ingest(), which writes (expect only it).
+-- Every function is PARALLEL SAFE but the triggers, ingest() and refresh(),
+-- which write or wait, and the wait refresh() calls (expect only those).
 SELECT p.oid::regprocedure AS not_parallel_safe
   FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass
  WHERE d.refobjid IN (SELECT oid FROM pg_extension WHERE extname IN ('platform_metrics', 'platform_metrics_analytics'))

@@ -6,7 +6,10 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/guc.h"
+
+#include "refresh.h"
 
 PG_MODULE_MAGIC;
 
@@ -46,7 +49,12 @@ _PG_init(void)
 							10, 1, 1000000,
 							PGC_SUSET, 0,
 							NULL, NULL, NULL);
+	pm_refresh_define_settings();
 	MarkGUCPrefixReserved("platform_metrics");
+
+	/* preloaded: the worker that refreshes the summaries (refresh.c) */
+	if (process_shared_preload_libraries_in_progress)
+		pm_refresh_register_worker();
 }
 
 /*

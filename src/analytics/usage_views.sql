@@ -31,14 +31,10 @@ COMMENT ON COLUMN @extschema@.time_to_value.naive_median IS 'Median over those w
 -- quiet" when it has not used the capability for 60 days.
 CREATE OR REPLACE VIEW @extschema@.capability_adoption WITH (security_barrier) AS
 WITH per_team AS (
-    SELECT u.capability, u.team,
-           max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon') AS last_use,
+    SELECT p.capability, p.team, p.last_use_at AS last_use,
            -- the latest event is an abandon (one at the same instant as a use wins)
-           coalesce(max(u.occurred_at) FILTER (WHERE u.kind = 'abandon')
-                    >= coalesce(max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon'), '-infinity'), false)
-               AS moved_back
-      FROM @extschema@.usage_events u
-     GROUP BY u.capability, u.team),
+           coalesce(p.last_abandon_at >= coalesce(p.last_use_at, '-infinity'), false) AS moved_back
+      FROM @extschema@.pm_usage_per_team p),
 eligible AS (SELECT count(*) AS n FROM @extschema@.teams)
 SELECT c.capability,
        c.mandatory,
@@ -69,12 +65,29 @@ COMMENT ON COLUMN @extschema@.capability_adoption.stay_rate IS 'Teams still usin
 
 -- Monthly retention triangle per capability, from churn_cohort.
 CREATE OR REPLACE VIEW @extschema@.capability_retention WITH (security_barrier) AS
+WITH st AS MATERIALIZED (
+    SELECT s.watermark, s.time_zone = pg_catalog.current_setting('TimeZone') AS same_zone
+      FROM @extschema@.pm_refresh_state s WHERE s.source = 'usage_events'),
+caps AS MATERIALIZED (
+    -- a capability's summarised matrix serves when it is in the session's
+    -- zone and none of its pairs changed; otherwise the whole capability is
+    -- read from raw
+    SELECT c.capability,
+           st.same_zone AND NOT EXISTS (SELECT FROM @extschema@.pm_usage_changed m WHERE m.capability = c.capability)
+               AS summarised,
+           st.watermark
+      FROM @extschema@.capabilities c CROSS JOIN st)
 SELECT c.capability, r.*
-  FROM @extschema@.capabilities c
+  FROM caps c
        CROSS JOIN LATERAL @extschema@.cohort_rows(
-           (SELECT @extschema@.churn_cohort(u.team, u.occurred_at, '1 month')
-              FROM @extschema@.usage_events u
-             WHERE u.capability = c.capability AND u.kind <> 'abandon')) r;
+           (SELECT @extschema@.rollup(m.matrix)
+              FROM (SELECT s.matrix FROM @extschema@.usage_cohort_summary s
+                     WHERE s.capability = c.capability AND c.summarised
+                    UNION ALL
+                    SELECT @extschema@.churn_cohort(u.team, u.occurred_at, '1 month')
+                      FROM @extschema@.usage_events u
+                     WHERE u.capability = c.capability AND u.kind <> 'abandon'
+                       AND u.seq > CASE WHEN c.summarised THEN c.watermark ELSE 0 END) m)) r;
 COMMENT ON VIEW @extschema@.capability_retention IS 'Monthly retention triangle, lifecycle and churn per capability and adoption cohort (cohort_rows of churn_cohort)';
 COMMENT ON COLUMN @extschema@.capability_retention.capability IS 'Capability';
 COMMENT ON COLUMN @extschema@.capability_retention.cohort_start IS 'Month the teams of the cohort first used the capability';
@@ -91,18 +104,15 @@ COMMENT ON COLUMN @extschema@.capability_retention.churned IS 'Last used it the 
 
 -- The teams that stopped, for the capability's owners.
 CREATE OR REPLACE VIEW @extschema@.churned_teams WITH (security_barrier) AS
-SELECT u.capability, u.team,
-       min(u.occurred_at) AS first_activity,
-       max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon') AS last_activity,
-       extract(day FROM now() - max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon'))::integer AS idle_days,
-       CASE WHEN coalesce(max(u.occurred_at) FILTER (WHERE u.kind = 'abandon')
-                          >= coalesce(max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon'), '-infinity'), false)
+SELECT p.capability, p.team,
+       p.first_at AS first_activity,
+       p.last_use_at AS last_activity,
+       extract(day FROM now() - p.last_use_at)::integer AS idle_days,
+       CASE WHEN coalesce(p.last_abandon_at >= coalesce(p.last_use_at, '-infinity'), false)
             THEN 'moved back' ELSE 'went quiet' END AS status
-  FROM @extschema@.usage_events u
- GROUP BY u.capability, u.team
-HAVING coalesce(max(u.occurred_at) FILTER (WHERE u.kind = 'abandon')
-                >= coalesce(max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon'), '-infinity'), false)
-    OR max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon') < now() - interval '60 days';
+  FROM @extschema@.pm_usage_per_team p
+ WHERE coalesce(p.last_abandon_at >= coalesce(p.last_use_at, '-infinity'), false)
+    OR p.last_use_at < now() - interval '60 days';
 COMMENT ON VIEW @extschema@.churned_teams IS 'Teams that moved back from a capability or have not used it for 60 days';
 COMMENT ON COLUMN @extschema@.churned_teams.capability IS 'Capability';
 COMMENT ON COLUMN @extschema@.churned_teams.team IS 'Team';
@@ -114,9 +124,8 @@ COMMENT ON COLUMN @extschema@.churned_teams.status IS 'moved back (its latest ev
 -- Adoption after launch, week by week.
 CREATE OR REPLACE VIEW @extschema@.post_launch_adoption WITH (security_barrier) AS
 WITH first_use AS (
-    SELECT u.capability, u.team, min(u.occurred_at) AS first_at
-      FROM @extschema@.usage_events u WHERE u.kind <> 'abandon'
-     GROUP BY u.capability, u.team),
+    SELECT p.capability, p.team, p.first_use_at AS first_at
+      FROM @extschema@.pm_usage_per_team p WHERE p.first_use_at IS NOT NULL),
 eligible AS (SELECT count(*) AS n FROM @extschema@.teams)
 SELECT c.capability, w.week AS weeks_since_launch,
        count(f.team) AS adopting_teams,

@@ -1,0 +1,332 @@
+-- summaries.sql: the summaries behind the usage views, and refresh() (since 1.5)
+--
+-- The usage views read small summary tables plus the raw rows that arrived
+-- since the last refresh (the tail), so their answers are exact and current
+-- at the reader's snapshot while their cost no longer grows with the raw
+-- table.  CALL refresh() folds the tail into the summaries (refresh.c says
+-- why each row is folded exactly once); the refresh worker calls it every
+-- platform_metrics.refresh_interval.  An UPDATE or DELETE of raw rows marks
+-- the (capability, team) pairs it touched: the views read those pairs from
+-- raw until a refresh recomputes them.  Summaries are derived data: pg_dump
+-- leaves them out and the first refresh after a restore rebuilds them.
+
+-- Order of arrival.  CACHE 1: a number drawn is the sequence's last value
+-- at once, which the refresh's watermark relies on.
+ALTER TABLE @extschema@.usage_events ADD COLUMN IF NOT EXISTS seq bigint GENERATED ALWAYS AS IDENTITY (CACHE 1);
+COMMENT ON COLUMN @extschema@.usage_events.seq IS
+    'Order of arrival (identity, assigned on insert): refresh() folds the rows above its watermark into the summaries';
+COMMENT ON SEQUENCE @extschema@.usage_events_seq_seq IS 'Numbers usage_events.seq (CACHE 1: refresh() reads its last value)';
+CREATE INDEX IF NOT EXISTS usage_events_seq_brin ON @extschema@.usage_events USING brin (seq) WITH (autosummarize = on);
+
+-- Per raw table: the watermark and what the last refresh did.
+CREATE TABLE IF NOT EXISTS @extschema@.pm_refresh_state (
+    source          text PRIMARY KEY,
+    watermark       bigint NOT NULL DEFAULT 0,
+    time_zone       text NOT NULL,
+    last_refresh_at timestamptz,
+    last_full_at    timestamptz,
+    last_duration   interval,
+    last_rows       bigint NOT NULL DEFAULT 0,
+    last_pairs      bigint NOT NULL DEFAULT 0,
+    rows_folded     bigint NOT NULL DEFAULT 0,
+    refreshes       bigint NOT NULL DEFAULT 0
+);
+COMMENT ON TABLE @extschema@.pm_refresh_state IS
+    'refresh(): per raw table, the watermark (rows numbered at or below it are in the summaries) and the last refresh';
+INSERT INTO @extschema@.pm_refresh_state (source, time_zone)
+VALUES ('usage_events', pg_catalog.current_setting('TimeZone'))
+ON CONFLICT (source) DO NOTHING;
+
+-- (capability, team) pairs whose raw rows changed (UPDATE, DELETE) since
+-- they were summarised.
+CREATE TABLE IF NOT EXISTS @extschema@.pm_usage_changed (
+    id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    capability text NOT NULL,
+    team       text NOT NULL
+);
+COMMENT ON TABLE @extschema@.pm_usage_changed IS
+    'Pairs (capability, team) whose usage events were updated or deleted since the last refresh: read from raw until then';
+COMMENT ON SEQUENCE @extschema@.pm_usage_changed_id_seq IS 'Numbers pm_usage_changed.id';
+CREATE INDEX IF NOT EXISTS pm_usage_changed_pair ON @extschema@.pm_usage_changed (capability, team);
+
+-- One row per capability and team: what the adoption views need.
+CREATE TABLE IF NOT EXISTS @extschema@.usage_team_summary (
+    capability      text NOT NULL,
+    team            text NOT NULL,
+    events          bigint NOT NULL,
+    first_at        timestamptz NOT NULL,
+    first_use_at    timestamptz,
+    last_use_at     timestamptz,
+    last_abandon_at timestamptz,
+    PRIMARY KEY (capability, team)
+);
+COMMENT ON TABLE @extschema@.usage_team_summary IS
+    'Summary of usage_events up to the watermark, per capability and team (refresh() maintains it)';
+COMMENT ON COLUMN @extschema@.usage_team_summary.events IS 'Events summarised';
+COMMENT ON COLUMN @extschema@.usage_team_summary.first_at IS 'First event of any kind';
+COMMENT ON COLUMN @extschema@.usage_team_summary.first_use_at IS 'First use or adopt';
+COMMENT ON COLUMN @extschema@.usage_team_summary.last_use_at IS 'Last use or adopt';
+COMMENT ON COLUMN @extschema@.usage_team_summary.last_abandon_at IS 'Last abandon';
+
+-- One row per capability: its monthly cohort matrix (uses and adopts), with
+-- months in the time zone of pm_refresh_state.
+CREATE TABLE IF NOT EXISTS @extschema@.usage_cohort_summary (
+    capability text PRIMARY KEY,
+    matrix     @extschema@.cohort_matrix NOT NULL
+);
+COMMENT ON TABLE @extschema@.usage_cohort_summary IS
+    'Summary of usage_events up to the watermark: churn_cohort(team, occurred_at, ''1 month'') per capability, in the summaries'' time zone';
+
+-- Writers of usage_events hold the writer lock the refresh waits for
+-- (refresh.c).
+CREATE OR REPLACE FUNCTION @extschema@.pm_raw_writer() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'pm_raw_writer' LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.pm_raw_writer() IS
+    'Trigger: a statement writing a raw table holds its writer lock until commit (refresh() waits for the holders)';
+CREATE OR REPLACE FUNCTION @extschema@.pm_wait_for_raw_writers(regclass) RETURNS void
+    AS 'MODULE_PATHNAME', 'pm_wait_for_raw_writers' LANGUAGE C STRICT;
+COMMENT ON FUNCTION @extschema@.pm_wait_for_raw_writers(regclass) IS
+    'Waits until the transactions writing the raw table now have ended (refresh())';
+REVOKE ALL ON FUNCTION @extschema@.pm_wait_for_raw_writers(regclass) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION @extschema@.pm_usage_events_changed() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        -- the summaries go with the rows (TRUNCATE holds off readers and refreshes)
+        DELETE FROM @extschema@.usage_team_summary;
+        DELETE FROM @extschema@.usage_cohort_summary;
+        DELETE FROM @extschema@.pm_usage_changed;
+    ELSIF TG_OP = 'UPDATE' THEN
+        INSERT INTO @extschema@.pm_usage_changed (capability, team)
+        SELECT o.capability, o.team FROM old_rows o UNION SELECT n.capability, n.team FROM new_rows n;
+    ELSE
+        INSERT INTO @extschema@.pm_usage_changed (capability, team)
+        SELECT DISTINCT o.capability, o.team FROM old_rows o;
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.pm_usage_events_changed() IS
+    'Trigger: marks the (capability, team) pairs an UPDATE or DELETE of usage_events touched; TRUNCATE empties the summaries';
+REVOKE ALL ON FUNCTION @extschema@.pm_usage_events_changed() FROM PUBLIC;
+
+CREATE OR REPLACE TRIGGER pm_usage_events_writer BEFORE INSERT OR UPDATE OR DELETE ON @extschema@.usage_events
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_raw_writer();
+CREATE OR REPLACE TRIGGER pm_usage_events_updated AFTER UPDATE ON @extschema@.usage_events
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_usage_events_changed();
+CREATE OR REPLACE TRIGGER pm_usage_events_deleted AFTER DELETE ON @extschema@.usage_events
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_usage_events_changed();
+CREATE OR REPLACE TRIGGER pm_usage_events_truncated AFTER TRUNCATE ON @extschema@.usage_events
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_usage_events_changed();
+
+-- refresh(): folds the raw rows that arrived since the last refresh into the
+-- summaries and recomputes the marked pairs; full => true rebuilds them from
+-- raw; time_zone (with a full rebuild) sets the zone the monthly cohorts are
+-- summarised in.  One transaction: a crash or an error leaves the summaries
+-- as they were.  Concurrent refreshes take turns.
+CREATE OR REPLACE PROCEDURE @extschema@.refresh("full" boolean DEFAULT false, time_zone text DEFAULT NULL)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    started  timestamptz := clock_timestamp();
+    st       @extschema@.pm_refresh_state;
+    hi       bigint;
+    zone     text;
+    old_zone text := current_setting('TimeZone');
+    old_lock_timeout text := current_setting('lock_timeout');
+    rebuild  boolean;
+    seen     bigint[];
+    caps     text[] := '{}';
+    teams    text[] := '{}';
+    pairs    bigint := 0;
+    folded   bigint := 0;
+BEGIN
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'refresh() must run at isolation level READ COMMITTED'
+            USING ERRCODE = '25000',
+                  HINT = 'Each step of a refresh reads the rows committed before it; call it outside a REPEATABLE READ or SERIALIZABLE transaction.';
+    END IF;
+    SELECT * INTO STRICT st FROM @extschema@.pm_refresh_state s WHERE s.source = 'usage_events' FOR UPDATE;
+    zone := coalesce(refresh.time_zone, st.time_zone);
+    IF refresh.time_zone IS NOT NULL THEN
+        IF NOT EXISTS (SELECT FROM pg_catalog.pg_timezone_names z WHERE z.name = refresh.time_zone)
+           AND NOT EXISTS (SELECT FROM pg_catalog.pg_timezone_abbrevs a WHERE a.abbrev = refresh.time_zone) THEN
+            RAISE EXCEPTION 'time zone "%" not recognized', refresh.time_zone
+                USING ERRCODE = '22023', HINT = 'Pass a name from pg_timezone_names, e.g. Europe/Berlin.';
+        END IF;
+    END IF;
+    rebuild := refresh."full" OR zone IS DISTINCT FROM st.time_zone;
+
+    -- every row numbered up to hi has committed or aborted once the writers
+    -- of this moment have ended
+    hi := coalesce(pg_catalog.pg_sequence_last_value(
+              pg_catalog.pg_get_serial_sequence('@extschema@.usage_events', 'seq')::regclass), 0);
+    PERFORM @extschema@.pm_wait_for_raw_writers('@extschema@.usage_events'::regclass);
+    IF NOT rebuild AND hi < st.watermark THEN
+        -- the sequence was reset (a restore): start again from raw
+        rebuild := true;
+    END IF;
+    -- churn_cohort's months are the session's: the summaries' zone for now
+    PERFORM set_config('TimeZone', zone, true);
+
+    SELECT coalesce(pg_catalog.array_agg(c.id), '{}') INTO seen FROM @extschema@.pm_usage_changed c;
+    IF rebuild THEN
+        DELETE FROM @extschema@.usage_team_summary;
+        DELETE FROM @extschema@.usage_cohort_summary;
+        INSERT INTO @extschema@.usage_team_summary
+        SELECT u.capability, u.team, count(*), min(u.occurred_at),
+               min(u.occurred_at) FILTER (WHERE u.kind <> 'abandon'),
+               max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon'),
+               max(u.occurred_at) FILTER (WHERE u.kind = 'abandon')
+          FROM @extschema@.usage_events u
+         WHERE u.seq <= hi
+         GROUP BY u.capability, u.team;
+        GET DIAGNOSTICS pairs = ROW_COUNT;
+        INSERT INTO @extschema@.usage_cohort_summary
+        SELECT u.capability, @extschema@.churn_cohort(u.team, u.occurred_at, '1 month')
+          FROM @extschema@.usage_events u
+         WHERE u.seq <= hi AND u.kind <> 'abandon'
+         GROUP BY u.capability;
+        SELECT coalesce(sum(s.events), 0) INTO folded FROM @extschema@.usage_team_summary s;
+    ELSE
+        -- marked pairs: recomputed from raw; their capabilities' cohorts too
+        SELECT coalesce(pg_catalog.array_agg(p.capability), '{}'), coalesce(pg_catalog.array_agg(p.team), '{}')
+          INTO caps, teams
+          FROM (SELECT DISTINCT c.capability, c.team FROM @extschema@.pm_usage_changed c WHERE c.id = ANY (seen)) p;
+        pairs := cardinality(caps);
+        IF pairs > 0 THEN
+            DELETE FROM @extschema@.usage_team_summary s
+             USING unnest(caps, teams) AS p(capability, team)
+             WHERE s.capability = p.capability AND s.team = p.team;
+            INSERT INTO @extschema@.usage_team_summary
+            SELECT u.capability, u.team, count(*), min(u.occurred_at),
+                   min(u.occurred_at) FILTER (WHERE u.kind <> 'abandon'),
+                   max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon'),
+                   max(u.occurred_at) FILTER (WHERE u.kind = 'abandon')
+              FROM unnest(caps, teams) AS p(capability, team)
+                   JOIN @extschema@.usage_events u ON u.capability = p.capability AND u.team = p.team
+             WHERE u.seq <= hi
+             GROUP BY u.capability, u.team;
+            DELETE FROM @extschema@.usage_cohort_summary s WHERE s.capability = ANY (caps);
+            INSERT INTO @extschema@.usage_cohort_summary
+            SELECT u.capability, @extschema@.churn_cohort(u.team, u.occurred_at, '1 month')
+              FROM @extschema@.usage_events u
+             WHERE u.capability = ANY (caps) AND u.seq <= hi AND u.kind <> 'abandon'
+             GROUP BY u.capability;
+        END IF;
+        -- the tail, except what was just recomputed
+        WITH tail AS MATERIALIZED (
+            SELECT u.capability, u.team, count(*) AS events, min(u.occurred_at) AS first_at,
+                   min(u.occurred_at) FILTER (WHERE u.kind <> 'abandon') AS first_use_at,
+                   max(u.occurred_at) FILTER (WHERE u.kind <> 'abandon') AS last_use_at,
+                   max(u.occurred_at) FILTER (WHERE u.kind = 'abandon') AS last_abandon_at
+              FROM @extschema@.usage_events u
+             WHERE u.seq > st.watermark AND u.seq <= hi
+               AND NOT EXISTS (SELECT FROM unnest(caps, teams) AS p(capability, team)
+                                WHERE p.capability = u.capability AND p.team = u.team)
+             GROUP BY u.capability, u.team),
+        folding AS (
+            INSERT INTO @extschema@.usage_team_summary AS s
+            SELECT * FROM tail
+            ON CONFLICT (capability, team) DO UPDATE
+               SET events = s.events + excluded.events,
+                   first_at = least(s.first_at, excluded.first_at),
+                   first_use_at = least(s.first_use_at, excluded.first_use_at),
+                   last_use_at = greatest(s.last_use_at, excluded.last_use_at),
+                   last_abandon_at = greatest(s.last_abandon_at, excluded.last_abandon_at))
+        SELECT coalesce(sum(t.events), 0) INTO folded FROM tail t;
+        INSERT INTO @extschema@.usage_cohort_summary AS s
+        SELECT u.capability, @extschema@.churn_cohort(u.team, u.occurred_at, '1 month')
+          FROM @extschema@.usage_events u
+         WHERE u.seq > st.watermark AND u.seq <= hi AND u.kind <> 'abandon'
+           AND u.capability <> ALL (caps)
+         GROUP BY u.capability
+        ON CONFLICT (capability) DO UPDATE SET matrix = s.matrix OPERATOR(@extschema@.+) excluded.matrix;
+    END IF;
+    DELETE FROM @extschema@.pm_usage_changed c WHERE c.id = ANY (seen);
+    PERFORM set_config('TimeZone', old_zone, true);
+    -- the views find the tail through the BRIN index on seq: summarise its
+    -- new ranges now rather than at autovacuum's next visit (skipped while a
+    -- VACUUM holds the table)
+    BEGIN
+        PERFORM set_config('lock_timeout', '200ms', true);
+        PERFORM brin_summarize_new_values('@extschema@.usage_events_seq_brin'::regclass);
+        PERFORM set_config('lock_timeout', old_lock_timeout, true);
+    EXCEPTION WHEN lock_not_available THEN
+        NULL;
+    END;
+
+    UPDATE @extschema@.pm_refresh_state s
+       SET watermark = hi, time_zone = zone,
+           last_refresh_at = pg_catalog.now(),
+           last_full_at = CASE WHEN rebuild THEN pg_catalog.now() ELSE s.last_full_at END,
+           last_duration = pg_catalog.clock_timestamp() - started,
+           last_rows = folded, last_pairs = pairs,
+           rows_folded = CASE WHEN rebuild THEN folded ELSE s.rows_folded + folded END,
+           refreshes = s.refreshes + 1
+     WHERE s.source = 'usage_events';
+END
+$$;
+COMMENT ON PROCEDURE @extschema@.refresh(boolean, text) IS
+    'Folds the raw rows that arrived since the last refresh into the summaries the views read (full => true: rebuilds them; time_zone: the zone monthly cohorts are summarised in)';
+REVOKE ALL ON PROCEDURE @extschema@.refresh(boolean, text) FROM PUBLIC;
+GRANT EXECUTE ON PROCEDURE @extschema@.refresh(boolean, text) TO platform_metrics_admin;
+
+-- The usage views' rows per (capability, team): summaries of unmarked pairs,
+-- the tail, and the marked pairs from raw.  Internal (views call it as their
+-- owner).
+CREATE OR REPLACE VIEW @extschema@.pm_usage_per_team AS
+WITH st AS MATERIALIZED (
+    SELECT s.watermark FROM @extschema@.pm_refresh_state s WHERE s.source = 'usage_events'),
+changed AS MATERIALIZED (
+    SELECT DISTINCT c.capability, c.team FROM @extschema@.pm_usage_changed c)
+SELECT x.capability, x.team, sum(x.events)::bigint AS events, min(x.first_at) AS first_at,
+       min(x.first_use_at) AS first_use_at, max(x.last_use_at) AS last_use_at,
+       max(x.last_abandon_at) AS last_abandon_at
+  FROM (SELECT s.capability, s.team, s.events, s.first_at, s.first_use_at, s.last_use_at, s.last_abandon_at
+          FROM @extschema@.usage_team_summary s
+         WHERE NOT EXISTS (SELECT FROM changed c WHERE c.capability = s.capability AND c.team = s.team)
+        UNION ALL
+        SELECT u.capability, u.team, 1, u.occurred_at,
+               CASE WHEN u.kind <> 'abandon' THEN u.occurred_at END,
+               CASE WHEN u.kind <> 'abandon' THEN u.occurred_at END,
+               CASE WHEN u.kind = 'abandon' THEN u.occurred_at END
+          FROM @extschema@.usage_events u
+         WHERE u.seq > (SELECT st.watermark FROM st)
+        UNION ALL
+        SELECT u.capability, u.team, 1, u.occurred_at,
+               CASE WHEN u.kind <> 'abandon' THEN u.occurred_at END,
+               CASE WHEN u.kind <> 'abandon' THEN u.occurred_at END,
+               CASE WHEN u.kind = 'abandon' THEN u.occurred_at END
+          FROM changed c JOIN @extschema@.usage_events u ON u.capability = c.capability AND u.team = c.team
+         WHERE u.seq <= (SELECT st.watermark FROM st)) x
+ GROUP BY x.capability, x.team;
+COMMENT ON VIEW @extschema@.pm_usage_per_team IS
+    'Internal: usage per capability and team (summary below the watermark, raw above it and for changed pairs), what the adoption views read';
+
+-- Progress and lag of the refresh, for operators and dashboards.
+CREATE OR REPLACE VIEW @extschema@.refresh_status AS
+SELECT s.source, s.watermark, s.time_zone, s.last_refresh_at, s.last_full_at, s.last_duration,
+       s.last_rows, s.last_pairs, s.rows_folded, s.refreshes,
+       pg_catalog.now() - s.last_refresh_at AS lag,
+       (SELECT count(*) FROM @extschema@.usage_events u WHERE u.seq > s.watermark) AS tail_rows,
+       (SELECT count(DISTINCT (c.capability, c.team)) FROM @extschema@.pm_usage_changed c) AS changed_pairs
+  FROM @extschema@.pm_refresh_state s;
+COMMENT ON VIEW @extschema@.refresh_status IS
+    'Summaries: watermark, last refresh (when, how long, rows folded), lag, and the raw rows the views still read from raw';
+COMMENT ON COLUMN @extschema@.refresh_status.source IS 'Raw table summarised';
+COMMENT ON COLUMN @extschema@.refresh_status.watermark IS 'Rows numbered (seq) at or below it are in the summaries';
+COMMENT ON COLUMN @extschema@.refresh_status.time_zone IS 'Time zone of the summarised monthly cohorts (capability_retention reads them in this zone)';
+COMMENT ON COLUMN @extschema@.refresh_status.last_refresh_at IS 'When the last refresh ran (its transaction start)';
+COMMENT ON COLUMN @extschema@.refresh_status.last_full_at IS 'When the summaries were last rebuilt from raw';
+COMMENT ON COLUMN @extschema@.refresh_status.last_duration IS 'How long the last refresh took';
+COMMENT ON COLUMN @extschema@.refresh_status.last_rows IS 'Raw rows the last refresh folded';
+COMMENT ON COLUMN @extschema@.refresh_status.last_pairs IS 'Changed (capability, team) pairs the last refresh recomputed (all pairs after a rebuild)';
+COMMENT ON COLUMN @extschema@.refresh_status.rows_folded IS 'Raw rows folded since the last rebuild, the rebuild included';
+COMMENT ON COLUMN @extschema@.refresh_status.refreshes IS 'Refreshes so far';
+COMMENT ON COLUMN @extschema@.refresh_status.lag IS 'Time since the last refresh';
+COMMENT ON COLUMN @extschema@.refresh_status.tail_rows IS 'Rows above the watermark: the views read them from raw';
+COMMENT ON COLUMN @extschema@.refresh_status.changed_pairs IS 'Updated or deleted (capability, team) pairs the views read from raw until the next refresh';
+GRANT SELECT ON @extschema@.refresh_status TO platform_metrics_reader, platform_metrics_admin;
