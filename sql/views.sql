@@ -166,16 +166,22 @@ SELECT pm_test.error_of(q) AS error FROM unnest(ARRAY[
 -- A function of the reader's own in a WHERE clause sees only what the view shows:
 -- security_barrier keeps it above the view's own conditions (here: the comment
 -- threshold), so comments of small groups never reach it.
+-- (what it saw, sorted: the order rows reach it in is the plan's)
+CREATE TEMP TABLE peeked (t text);
 CREATE FUNCTION pg_temp.peek(t text) RETURNS boolean LANGUAGE plpgsql COST 0.0000001 AS $$
 BEGIN
-    RAISE NOTICE 'peek saw: %', t;
+    INSERT INTO peeked VALUES (t);
     RETURN true;
 END $$;
 SELECT count(*) AS rows FROM platform_metrics.survey_comments WHERE pg_temp.peek(comment);
+SELECT string_agg(t, ', ' ORDER BY t) AS peek_saw FROM peeked; DELETE FROM peeked;
 SELECT count(*) AS rows FROM platform_metrics.nps_by_team WHERE pg_temp.peek(team) AND suppressed;
+SELECT string_agg(t, ', ' ORDER BY t) AS peek_saw FROM peeked; DELETE FROM peeked;
 -- the usage views too: peek sees only the churned teams the view shows
 SELECT count(*) AS rows FROM platform_metrics.churned_teams WHERE pg_temp.peek(team || ' ' || capability);
+SELECT string_agg(t, ', ' ORDER BY t) AS peek_saw FROM peeked; DELETE FROM peeked;
 DROP FUNCTION pg_temp.peek(text);
+DROP TABLE peeked;
 -- No oracle on hidden comments: team c's comment ('comment from c') is hidden.
 -- A guess that matches it and one that does not must run the same way: the
 -- same plan, rows and loops under EXPLAIN ANALYZE (in 1.0 the group-size check

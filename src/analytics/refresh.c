@@ -101,7 +101,8 @@ pm_wait_for_raw_writers(PG_FUNCTION_ARGS)
 
 /*
  * Settings.  refresh_interval is read by the worker at every reload (SIGHUP);
- * refresh_database when the server starts.
+ * refresh_database when the server starts (so it exists only when the module
+ * is preloaded).
  */
 void
 pm_refresh_define_settings(void)
@@ -113,6 +114,9 @@ pm_refresh_define_settings(void)
 							60, 0, 86400,
 							PGC_SIGHUP, GUC_UNIT_S,
 							NULL, NULL, NULL);
+	/* a server-start setting can only be defined while preloading */
+	if (!process_shared_preload_libraries_in_progress)
+		return;
 	DefineCustomStringVariable("platform_metrics.refresh_database",
 							   "Database whose summaries the refresh worker keeps up to date.",
 							   NULL,

@@ -19,7 +19,15 @@
 \else
 \set onboarding_per_scale 400
 \endif
+-- uses of a capability a team reports in a week, at most (make bench raises it
+-- to reach 50M usage events: about 7,000 events per team at 150)
+\if :{?uses_per_week}
+\else
+\set uses_per_week 3
+\endif
 SET client_min_messages = warning;
+-- team names: team-0001 and up, wider when there are more than 9,999 teams
+SELECT greatest(4, length((40 * :scale)::text)) AS team_digits \gset
 SET search_path = public, platform_metrics;
 SELECT setseed(0.2026) \g /dev/null
 
@@ -46,7 +54,7 @@ INSERT INTO capabilities (capability, mandatory, launched_at, description) VALUE
     ('db-provisioning',      false, now() - interval '13 months', 'Self-service databases');
 
 INSERT INTO teams (team, headcount, created_at)
-SELECT 'team-' || lpad(i::text, 4, '0'), 4 + (i * 7) % 9, now() - interval '3 years'
+SELECT 'team-' || lpad(i::text, :team_digits, '0'), 4 + (i * 7) % 9, now() - interval '3 years'
   FROM generate_series(1, 40 * :scale) i;
 
 -- Surveys: four quarterly waves, about 60% of developers answer the platform question.
@@ -119,7 +127,7 @@ UPDATE survey_waves SET closed_at = opened_at + interval '14 days';
 -- Onboarding: engineers start over the year; time to first deploy falls from about
 -- three weeks to about four days; some are still on their way, a few are stuck.
 INSERT INTO onboarding (subject, team, milestone, started_at, reached_at)
-SELECT 'eng-' || i, 'team-' || lpad((1 + i % (40 * :scale))::text, 4, '0'), 'first_deploy', started,
+SELECT 'eng-' || i, 'team-' || lpad((1 + i % (40 * :scale))::text, :team_digits, '0'), 'first_deploy', started,
        CASE WHEN started + ttv <= now() AND random() > 0.05 THEN started + ttv END
   FROM (SELECT i, now() - interval '365 days' + (i::float8 / (:onboarding_per_scale * :scale)) * interval '360 days' AS started,
                exp(ln(21 - 17 * (i::float8 / (:onboarding_per_scale * :scale))) + 0.5 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()))
@@ -147,7 +155,7 @@ SELECT 'use-' || x.team || '-' || x.capability || '-' || x.w || '-' || x.e,
   FROM (-- random() in the select list of a subquery: one draw per row (in a join
         -- filter the planner may compute it once and reuse it through a Materialize)
         SELECT a.*, w, e, random() AS r, random() AS r2
-          FROM adoption a, generate_series(0, 51) w, generate_series(1, 3) e) x
+          FROM adoption a, generate_series(0, 51) w, generate_series(1, :uses_per_week) e) x
  WHERE x.adopted_week IS NOT NULL AND x.w >= ceil(x.adopted_week)
    AND (x.abandoned_week IS NULL OR x.w < x.abandoned_week)
    AND x.r < CASE WHEN x.mandatory THEN 0.75 ELSE 0.6 END * (CASE WHEN x.e = 1 THEN 1.0 ELSE 0.5 END);
@@ -162,7 +170,7 @@ DELETE FROM usage_events
 
 -- Feedback: the loop closes more often and faster over the year.
 INSERT INTO feedback (feedback_id, team, capability, channel, received_at, synthesized_at, theme, acted_at, communicated_at)
-SELECT 'fb-' || i, 'team-' || lpad((1 + i % (40 * :scale))::text, 4, '0'),
+SELECT 'fb-' || i, 'team-' || lpad((1 + i % (40 * :scale))::text, :team_digits, '0'),
        (SELECT capability FROM capabilities ORDER BY hashtext(capability || i) LIMIT 1),
        (ARRAY['survey', 'chat', 'ticket', 'interview'])[1 + i % 4], received,
        CASE WHEN random() < 0.5 + 0.4 * q THEN received + interval '3 days' END,
@@ -178,7 +186,7 @@ UPDATE feedback SET communicated_at = NULL WHERE acted_at IS NULL;
 
 -- Unplanned work the platform caused, falling over the year.
 INSERT INTO unplanned_work (event_id, team, capability, occurred_at, hours, cause)
-SELECT 'uw-' || i, 'team-' || lpad((1 + i % (40 * :scale))::text, 4, '0'),
+SELECT 'uw-' || i, 'team-' || lpad((1 + i % (40 * :scale))::text, :team_digits, '0'),
        (ARRAY['secrets-vault', 'ci-pipeline', 'legacy-deploy-portal', 'security-scanning'])[1 + i % 4],
        now() - interval '360 days' + sqrt(random()) * interval '0 days' + (i::float8 / (120 * :scale)) ^ 2 * interval '355 days',
        round((1 + random() * 7)::numeric, 1),
