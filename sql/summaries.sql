@@ -119,6 +119,14 @@ INSERT INTO usage_events (event_id, team, capability, occurred_at, kind) VALUES
     ('sm-tie-1', 'sm-1', 'sm-cap-2', now() - interval '3 days', 'abandon'),
     ('sm-tie-2', 'sm-1', 'sm-cap-2', now() - interval '3 days', 'use'),
     ('sm-month', 'sm-2', 'sm-cap-3', date_trunc('month', now()) - interval '1 microsecond', 'use');
+-- first uses exactly at the end of a week after launch and a microsecond
+-- before it (post_launch_adoption counts a team from the week its first use
+-- falls in)
+INSERT INTO usage_events (event_id, team, capability, occurred_at)
+SELECT 'sm-week-' || t.k, 'sm-' || (20 + t.k), 'sm-cap-1', c.launched_at + interval '3 weeks' - t.k * interval '1 microsecond'
+  FROM capabilities c, (VALUES (0), (1)) t(k) WHERE c.capability = 'sm-cap-1';
+DELETE FROM usage_events WHERE capability = 'sm-cap-1' AND team IN ('sm-20', 'sm-21') AND event_id NOT LIKE 'sm-week-%'
+   AND occurred_at < (SELECT launched_at + interval '3 weeks' FROM capabilities WHERE capability = 'sm-cap-1');
 
 -- The summaries' zone is the installing session's; this suite's is UTC
 -- (capability_retention is served from them when the session's TimeZone

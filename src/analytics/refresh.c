@@ -192,14 +192,12 @@ worker_refresh_once(void)
 		char	   *schema = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 		char	   *call = psprintf("CALL %s.refresh()", schema);
 
-		PopActiveSnapshot();
-		/* refresh() reads with fresh snapshots (READ COMMITTED) */
+		/* (each statement of refresh() takes a fresh snapshot: READ COMMITTED) */
 		ret = SPI_execute(call, false, 0);
 		if (ret != SPI_OK_UTILITY)
 			elog(ERROR, "platform_metrics refresh worker: %s failed: %d", call, ret);
 	}
-	else
-		PopActiveSnapshot();
+	PopActiveSnapshot();
 
 	SPI_finish();
 	CommitTransactionCommand();

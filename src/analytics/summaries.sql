@@ -16,6 +16,9 @@ ALTER TABLE @extschema@.usage_events ADD COLUMN IF NOT EXISTS seq bigint GENERAT
 COMMENT ON COLUMN @extschema@.usage_events.seq IS
     'Order of arrival (identity, assigned on insert): refresh() folds the rows above its watermark into the summaries';
 COMMENT ON SEQUENCE @extschema@.usage_events_seq_seq IS 'Numbers usage_events.seq (CACHE 1: refresh() reads its last value)';
+-- pg_dump keeps the sequence's position with the rows: restored rows keep
+-- their numbers and new ones are numbered above them
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.usage_events_seq_seq', '');
 CREATE INDEX IF NOT EXISTS usage_events_seq_brin ON @extschema@.usage_events USING brin (seq) WITH (autosummarize = on);
 
 -- Per raw table: the watermark and what the last refresh did.

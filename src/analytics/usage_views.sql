@@ -121,20 +121,35 @@ COMMENT ON COLUMN @extschema@.churned_teams.last_activity IS 'Last use';
 COMMENT ON COLUMN @extschema@.churned_teams.idle_days IS 'Whole days since the last use';
 COMMENT ON COLUMN @extschema@.churned_teams.status IS 'moved back (its latest event is abandon) or went quiet (60 days without use)';
 
--- Adoption after launch, week by week.
+-- Adoption after launch, week by week: the teams that had used it by the end
+-- of each week (launched_at + (week + 1) weeks, in the session's zone), a
+-- running count of the week each team took it up.
 CREATE OR REPLACE VIEW @extschema@.post_launch_adoption WITH (security_barrier) AS
-WITH first_use AS (
-    SELECT p.capability, p.team, p.first_use_at AS first_at
-      FROM @extschema@.pm_usage_per_team p WHERE p.first_use_at IS NOT NULL),
-eligible AS (SELECT count(*) AS n FROM @extschema@.teams)
-SELECT c.capability, w.week AS weeks_since_launch,
-       count(f.team) AS adopting_teams,
-       count(f.team)::double precision / nullif(e.n, 0) AS adoption_share
-  FROM @extschema@.capabilities c CROSS JOIN eligible e
-       CROSS JOIN LATERAL generate_series(0, greatest(0, floor(extract(epoch FROM now() - c.launched_at) / 604800)::integer)) AS w(week)
-       LEFT JOIN first_use f ON f.capability = c.capability
-                            AND f.first_at < c.launched_at + (w.week + 1) * interval '1 week'
- GROUP BY c.capability, w.week, e.n;
+WITH eligible AS (SELECT count(*) AS n FROM @extschema@.teams),
+weeks AS (
+    SELECT c.capability, w.week
+      FROM @extschema@.capabilities c
+           CROSS JOIN LATERAL generate_series(0, greatest(0, floor(extract(epoch FROM now() - c.launched_at) / 604800)::integer)) AS w(week)),
+taken_up AS (
+    -- the first week whose end is after the team's first use: the number m of
+    -- week ends at or before it (estimated from the seconds, then corrected
+    -- by one where a daylight-saving change moves a week end), 0 at least
+    SELECT g.capability, greatest(0, CASE WHEN g.launched_at + (g.m + 1) * interval '1 week' <= g.first_at THEN g.m + 1
+                                          WHEN g.launched_at + g.m * interval '1 week' > g.first_at THEN g.m - 1
+                                          ELSE g.m END) AS week,
+           count(*) AS teams
+      FROM (SELECT p.capability, p.first_use_at AS first_at, c.launched_at,
+                   CASE WHEN p.first_use_at = '-infinity' THEN -1
+                        ELSE floor(extract(epoch FROM p.first_use_at - c.launched_at) / 604800)::integer END AS m
+              FROM @extschema@.pm_usage_per_team p JOIN @extschema@.capabilities c ON c.capability = p.capability
+             WHERE p.first_use_at < 'infinity') g
+     GROUP BY 1, 2)
+SELECT w.capability, w.week AS weeks_since_launch,
+       coalesce(sum(t.teams) OVER (PARTITION BY w.capability ORDER BY w.week), 0)::bigint AS adopting_teams,
+       coalesce(sum(t.teams) OVER (PARTITION BY w.capability ORDER BY w.week), 0)::double precision / nullif(e.n, 0)
+           AS adoption_share
+  FROM weeks w CROSS JOIN eligible e
+       LEFT JOIN taken_up t ON t.capability = w.capability AND t.week = w.week;
 COMMENT ON VIEW @extschema@.post_launch_adoption IS 'Cumulative adoption of each capability by week since its launch';
 COMMENT ON COLUMN @extschema@.post_launch_adoption.capability IS 'Capability';
 COMMENT ON COLUMN @extschema@.post_launch_adoption.weeks_since_launch IS 'Whole weeks since launch (0 = the launch week)';

@@ -12,6 +12,9 @@ ALTER TABLE @extschema@.usage_events ADD COLUMN IF NOT EXISTS seq bigint GENERAT
 COMMENT ON COLUMN @extschema@.usage_events.seq IS
     'Order of arrival (identity, assigned on insert): refresh() folds the rows above its watermark into the summaries';
 COMMENT ON SEQUENCE @extschema@.usage_events_seq_seq IS 'Numbers usage_events.seq (CACHE 1: refresh() reads its last value)';
+-- pg_dump keeps the sequence's position with the rows: restored rows keep
+-- their numbers and new ones are numbered above them
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.usage_events_seq_seq', '');
 CREATE INDEX IF NOT EXISTS usage_events_seq_brin ON @extschema@.usage_events USING brin (seq) WITH (autosummarize = on);
 
 -- Per raw table: the watermark and what the last refresh did.
@@ -419,18 +422,31 @@ COMMENT ON COLUMN @extschema@.churned_teams.idle_days IS 'Whole days since the l
 COMMENT ON COLUMN @extschema@.churned_teams.status IS 'moved back (its latest event is abandon) or went quiet (60 days without use)';
 
 CREATE OR REPLACE VIEW @extschema@.post_launch_adoption WITH (security_barrier) AS
-WITH first_use AS (
-    SELECT p.capability, p.team, p.first_use_at AS first_at
-      FROM @extschema@.pm_usage_per_team p WHERE p.first_use_at IS NOT NULL),
-eligible AS (SELECT count(*) AS n FROM @extschema@.teams)
-SELECT c.capability, w.week AS weeks_since_launch,
-       count(f.team) AS adopting_teams,
-       count(f.team)::double precision / nullif(e.n, 0) AS adoption_share
-  FROM @extschema@.capabilities c CROSS JOIN eligible e
-       CROSS JOIN LATERAL generate_series(0, greatest(0, floor(extract(epoch FROM now() - c.launched_at) / 604800)::integer)) AS w(week)
-       LEFT JOIN first_use f ON f.capability = c.capability
-                            AND f.first_at < c.launched_at + (w.week + 1) * interval '1 week'
- GROUP BY c.capability, w.week, e.n;
+WITH eligible AS (SELECT count(*) AS n FROM @extschema@.teams),
+weeks AS (
+    SELECT c.capability, w.week
+      FROM @extschema@.capabilities c
+           CROSS JOIN LATERAL generate_series(0, greatest(0, floor(extract(epoch FROM now() - c.launched_at) / 604800)::integer)) AS w(week)),
+taken_up AS (
+    -- the first week whose end is after the team's first use: the number m of
+    -- week ends at or before it (estimated from the seconds, then corrected
+    -- by one where a daylight-saving change moves a week end), 0 at least
+    SELECT g.capability, greatest(0, CASE WHEN g.launched_at + (g.m + 1) * interval '1 week' <= g.first_at THEN g.m + 1
+                                          WHEN g.launched_at + g.m * interval '1 week' > g.first_at THEN g.m - 1
+                                          ELSE g.m END) AS week,
+           count(*) AS teams
+      FROM (SELECT p.capability, p.first_use_at AS first_at, c.launched_at,
+                   CASE WHEN p.first_use_at = '-infinity' THEN -1
+                        ELSE floor(extract(epoch FROM p.first_use_at - c.launched_at) / 604800)::integer END AS m
+              FROM @extschema@.pm_usage_per_team p JOIN @extschema@.capabilities c ON c.capability = p.capability
+             WHERE p.first_use_at < 'infinity') g
+     GROUP BY 1, 2)
+SELECT w.capability, w.week AS weeks_since_launch,
+       coalesce(sum(t.teams) OVER (PARTITION BY w.capability ORDER BY w.week), 0)::bigint AS adopting_teams,
+       coalesce(sum(t.teams) OVER (PARTITION BY w.capability ORDER BY w.week), 0)::double precision / nullif(e.n, 0)
+           AS adoption_share
+  FROM weeks w CROSS JOIN eligible e
+       LEFT JOIN taken_up t ON t.capability = w.capability AND t.week = w.week;
 COMMENT ON VIEW @extschema@.post_launch_adoption IS 'Cumulative adoption of each capability by week since its launch';
 COMMENT ON COLUMN @extschema@.post_launch_adoption.capability IS 'Capability';
 COMMENT ON COLUMN @extschema@.post_launch_adoption.weeks_since_launch IS 'Whole weeks since launch (0 = the launch week)';

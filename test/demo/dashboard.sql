@@ -111,3 +111,9 @@ SELECT date_trunc('quarter', month)::date AS quarter, sum(hours) AS hours, sum(e
 \echo '== Comments from groups large enough to stay anonymous (survey_comments, latest wave)'
 SELECT comment, count(*) AS times FROM survey_comments WHERE wave = (SELECT max(wave) FROM survey_comments)
  GROUP BY 1 ORDER BY 2 DESC, 1;
+
+\echo
+\echo '== Summaries behind the usage views, kept current by the refresh worker (refresh_status)'
+SELECT source, watermark, refreshes, last_rows, date_trunc('millisecond', last_duration) AS last_duration,
+       tail_rows, changed_pairs, time_zone
+  FROM refresh_status;
