@@ -100,7 +100,7 @@ CREATE FUNCTION pg_temp.state() RETURNS TABLE (pairs bigint, events numeric, mat
 LANGUAGE sql AS $$
     SELECT (SELECT count(*) FROM usage_team_summary WHERE capability LIKE 'sm-%'),
            (SELECT sum(events) FROM usage_team_summary WHERE capability LIKE 'sm-%'),
-           (SELECT count(*) FROM usage_cohort_summary WHERE capability LIKE 'sm-%'), r.tail_rows, r.changed_pairs
+           (SELECT count(*) FROM usage_cohort_summary WHERE capability LIKE 'sm-%'), r.tail_rows, r.changed_keys
       FROM refresh_status r WHERE r.source = 'usage_events'
 $$;
 
@@ -132,7 +132,7 @@ DELETE FROM usage_events WHERE capability = 'sm-cap-1' AND team IN ('sm-20', 'sm
 -- (capability_retention is served from them when the session's TimeZone
 -- names the same zone).
 CALL refresh(full => true, time_zone => 'UTC');
-SELECT time_zone FROM refresh_status;
+SELECT time_zone FROM refresh_status WHERE source = 'usage_events';
 
 -- Nothing refreshed yet: every row is in the tail.
 SELECT * FROM pg_temp.check();
@@ -143,7 +143,7 @@ CALL refresh();
 SELECT * FROM pg_temp.check();
 SELECT * FROM pg_temp.state();
 SELECT watermark = (SELECT max(seq) FROM usage_events) AS watermark_at_last_row,
-       last_rows, last_pairs FROM refresh_status;
+       last_rows, last_keys FROM refresh_status WHERE source = 'usage_events';
 -- The views do read the summaries: a summary row altered by hand shows
 -- (sm-5 seemingly abandoned sm-cap-1 tomorrow); its team's cohort matrix
 -- emptied shows too.  A rebuild puts both right.
@@ -166,7 +166,7 @@ SELECT * FROM pg_temp.state();
 CALL refresh();
 SELECT * FROM pg_temp.check();
 SELECT * FROM pg_temp.state();
-SELECT last_rows, last_pairs FROM refresh_status;
+SELECT last_rows, last_keys FROM refresh_status WHERE source = 'usage_events';
 
 -- UPDATE and DELETE mark the pairs they touch (old and new pair of a moved
 -- row); the views read those from raw until the next refresh recomputes them.
@@ -183,7 +183,7 @@ SELECT * FROM pg_temp.check();
 CALL refresh();
 SELECT * FROM pg_temp.check();
 SELECT * FROM pg_temp.state();
-SELECT last_rows, last_pairs FROM refresh_status;
+SELECT last_rows, last_keys FROM refresh_status WHERE source = 'usage_events';
 
 -- A rebuild gives the same summaries as the increments.
 CREATE TEMP TABLE before_rebuild AS SELECT * FROM usage_team_summary;
@@ -194,11 +194,11 @@ SELECT (SELECT count(*) FROM (SELECT * FROM usage_team_summary EXCEPT ALL SELECT
                               EXCEPT ALL SELECT * FROM before_rebuild_cohorts) d) AS matrices_changed;
 SELECT * FROM pg_temp.check();
 SELECT last_full_at = last_refresh_at AS rebuilt, last_rows = (SELECT count(*) FROM usage_events) AS all_rows_folded,
-       rows_folded = last_rows AS count_restarts FROM refresh_status;
+       rows_folded = last_rows AS count_restarts FROM refresh_status WHERE source = 'usage_events';
 -- the count of refreshes goes on
-SELECT refreshes AS refreshes_before FROM refresh_status \gset
+SELECT refreshes AS refreshes_before FROM refresh_status WHERE source = 'usage_events' \gset
 CALL refresh();
-SELECT refreshes - :refreshes_before AS refreshes_since, last_rows, last_pairs, last_duration < interval '1 minute' AS quick FROM refresh_status;
+SELECT refreshes - :refreshes_before AS refreshes_since, last_rows, last_keys, last_duration < interval '1 minute' AS quick FROM refresh_status WHERE source = 'usage_events';
 
 -- Another session time zone: the monthly cohorts are summarised in UTC, so
 -- capability_retention reads raw (exact, slower); the other views do not
@@ -206,7 +206,7 @@ SELECT refreshes - :refreshes_before AS refreshes_since, last_rows, last_pairs, 
 SET TimeZone = 'America/New_York';
 SELECT * FROM pg_temp.check();
 CALL refresh(full => true, time_zone => 'America/New_York');
-SELECT time_zone FROM refresh_status;
+SELECT time_zone FROM refresh_status WHERE source = 'usage_events';
 SELECT * FROM pg_temp.check();
 INSERT INTO usage_events (event_id, team, capability, occurred_at) VALUES ('sm-ny', 'sm-3', 'sm-cap-3', now() - interval '40 days');
 SELECT * FROM pg_temp.check();
@@ -248,9 +248,129 @@ INSERT INTO usage_events (event_id, team, capability, occurred_at, kind) SELECT 
 CALL refresh();
 SELECT * FROM pg_temp.check();
 
+-- The survey views' cells of closed waves (since 1.5): computed once by a
+-- refresh for the threshold of the time, read from survey_cell_summary while
+-- the session's threshold is that one; waves closed since, another
+-- threshold, or a wave whose answers a superuser changed are computed from
+-- raw (pm_survey_cells_live).  Every survey view must answer the same either way.
+CREATE FUNCTION pg_temp.survey_views() RETURNS TABLE (view text, view_rows bigint, digest text)
+LANGUAGE plpgsql AS $$
+DECLARE
+    v text;
+BEGIN
+    FOREACH v IN ARRAY ARRAY['nps_by_survey', 'nps_by_team', 'nps_trend', 'survey_comments', 'capability_quadrants',
+                             'question_scores', 'question_scores_by_team', 'devex_index', 'survey_drivers', 'time_cost'] LOOP
+        view := v;
+        EXECUTE format('SELECT count(*), md5(coalesce(string_agg(x::text, %L ORDER BY x::text), %L)) FROM platform_metrics.%I x',
+                       E'\n', '', v) INTO view_rows, digest;
+        RETURN NEXT;
+    END LOOP;
+END $$;
+CREATE FUNCTION pg_temp.survey_state() RETURNS TABLE (summarised_waves bigint, cells bigint, marked bigint, live_answers bigint)
+LANGUAGE sql AS $$
+    SELECT (SELECT count(*) FROM pm_survey_summary_waves WHERE wave LIKE 'sm-%'),
+           (SELECT count(*) FROM survey_cell_summary WHERE wave LIKE 'sm-%'),
+           (SELECT count(DISTINCT wave) FROM pm_survey_changed WHERE wave LIKE 'sm-%'),
+           (SELECT count(*) FROM pm_survey_cells_live WHERE wave LIKE 'sm-%')
+$$;
+-- (the teams and capabilities of the usage part above)
+UPDATE teams SET headcount = 4 + substr(team, 4)::integer WHERE team LIKE 'sm-%';
+INSERT INTO survey_questions (question, wording, scale, low, high, dimension, in_index) VALUES
+    ('sm-ease', 'Easy?', 'likert', 1, 5, 'flow', true), ('sm-docs', 'Docs?', 'likert', 1, 5, 'feedback', true);
+INSERT INTO survey_questions (question, wording, scale, low, high, bucket_hours, reverse_coded) VALUES
+    ('sm-hours', 'Hours lost?', 'hours', 0, 3, '{0, 1, 3, 6}', true);
+INSERT INTO survey_waves (wave, opened_at) VALUES
+    ('sm-w1', now() - interval '300 days'), ('sm-w2', now() - interval '200 days'), ('sm-w3', now() - interval '100 days');
+-- team sm-t answers t - 2 times (sm-3, ..., sm-6: below the threshold of 5;
+-- sm-12 and up: enough for comments), every question
+INSERT INTO survey_responses (response_id, wave, team, capability, question, score, comment, submission_id)
+SELECT format('sm-%s-%s-%s-%s', w, t, j, q), w, 'sm-' || t, NULL, q,
+       CASE q WHEN 'nps' THEN (t * 7 + j * 3 + length(w) * (j % 2)) % 11 WHEN 'sm-hours' THEN (t + j) % 4
+              ELSE 1 + (t * j + length(q)) % 5 END,
+       CASE WHEN j = 1 AND q = 'nps' THEN 'comment ' || t END, md5(format('%s-%s-%s', w, t, j))::uuid
+  FROM unnest(ARRAY['sm-w1', 'sm-w2', 'sm-w3']) w, generate_series(3, 16) t, generate_series(1, t - 2) j,
+       unnest(ARRAY['nps', 'sm-ease', 'sm-docs', 'sm-hours']) q;
+-- and some rate capabilities
+INSERT INTO survey_responses (response_id, wave, team, capability, question, score)
+SELECT format('sm-%s-%s-%s-cap', w, t, j), w, 'sm-' || t, 'sm-cap-' || (1 + j % 2), 'nps', (t + j) % 11
+  FROM unnest(ARRAY['sm-w1', 'sm-w2', 'sm-w3']) w, generate_series(3, 16) t, generate_series(1, t - 2) j;
+UPDATE survey_waves SET closed_at = now() WHERE wave IN ('sm-w1', 'sm-w2');
+
+-- Two waves closed, nothing refreshed: computed from raw.
+CREATE TEMP TABLE live AS SELECT * FROM pg_temp.survey_views();
+SELECT view, view_rows > 0 AS has_rows FROM live ORDER BY view;
+SELECT * FROM pg_temp.survey_state();
+-- Refreshed: both waves' cells come from the summary, with the same answers.
+CALL refresh();
+SELECT * FROM pg_temp.survey_state();
+SELECT last_rows > 0 AS cells_computed, last_keys >= 2 AS waves_computed, tail_rows, changed_keys
+  FROM refresh_status WHERE source = 'survey_responses';
+SELECT count(*) AS views_that_differ FROM (SELECT * FROM pg_temp.survey_views() EXCEPT SELECT * FROM live) d;
+-- (the views do read it: a cell altered by hand shows, until a rebuild)
+UPDATE survey_cell_summary SET hidden = NOT hidden WHERE wave = 'sm-w2' AND team = 'sm-12' AND question = 'nps';
+SELECT count(*) > 0 AS views_that_differ FROM (SELECT * FROM pg_temp.survey_views() EXCEPT SELECT * FROM live) d;
+CALL refresh(full => true);
+SELECT count(*) AS views_that_differ FROM (SELECT * FROM pg_temp.survey_views() EXCEPT SELECT * FROM live) d;
+
+-- A wave closed since the refresh is computed from raw; the next refresh summarises it.
+UPDATE survey_waves SET closed_at = now() WHERE wave = 'sm-w3';
+DROP TABLE live;
+CREATE TEMP TABLE live AS SELECT * FROM pg_temp.survey_views();
+SELECT * FROM pg_temp.survey_state();
+CALL refresh();
+SELECT * FROM pg_temp.survey_state();
+SELECT count(*) AS views_that_differ FROM (SELECT * FROM pg_temp.survey_views() EXCEPT SELECT * FROM live) d;
+
+-- A superuser changes an answer and deletes another in a closed wave: the
+-- wave is marked and computed from raw (the views show the change at once),
+-- until a refresh recomputes it.
+UPDATE survey_responses SET score = 10 WHERE wave = 'sm-w1' AND team = 'sm-12' AND question = 'nps' AND score < 9;
+DELETE FROM survey_responses WHERE response_id = 'sm-sm-w1-11-2-sm-ease';
+INSERT INTO survey_responses (response_id, wave, team, question, score) VALUES ('sm-late', 'sm-w2', 'sm-9', 'nps', 0);
+SELECT * FROM pg_temp.survey_state();
+SELECT count(*) > 0 AS views_changed FROM (SELECT * FROM pg_temp.survey_views() EXCEPT SELECT * FROM live) d;
+DROP TABLE live;
+CREATE TEMP TABLE live AS SELECT * FROM pg_temp.survey_views();
+CALL refresh();
+SELECT * FROM pg_temp.survey_state();
+SELECT count(*) AS views_that_differ FROM (SELECT * FROM pg_temp.survey_views() EXCEPT SELECT * FROM live) d;
+
+-- Another threshold in a superuser's session: the summary (computed for 5)
+-- is not used; the views answer for 3, as computed from raw.
+SET platform_metrics.min_group_size = 3;
+SELECT count(*) > 0 AS views_changed FROM (SELECT * FROM pg_temp.survey_views() EXCEPT SELECT * FROM live) d;
+SELECT tail_rows > 0 AS computed_from_raw FROM refresh_status WHERE source = 'survey_responses';
+CREATE TEMP TABLE live3 AS SELECT * FROM pg_temp.survey_views();
+RESET platform_metrics.min_group_size;
+SELECT count(*) AS views_that_differ FROM (SELECT * FROM pg_temp.survey_views() EXCEPT SELECT * FROM live) d;
+-- (a refresh at 3 summarises for 3; sessions at 5 then compute from raw)
+SET platform_metrics.min_group_size = 3;
+CALL refresh();
+SELECT count(*) AS views_that_differ FROM (SELECT * FROM pg_temp.survey_views() EXCEPT SELECT * FROM live3) d;
+RESET platform_metrics.min_group_size;
+SELECT count(*) AS views_that_differ FROM (SELECT * FROM pg_temp.survey_views() EXCEPT SELECT * FROM live) d;
+CALL refresh();
+SELECT DISTINCT k FROM pm_survey_summary_waves;
+
+-- A superuser reopens a wave: it leaves the views at once.
+UPDATE survey_waves SET closed_at = NULL WHERE wave = 'sm-w3';
+SELECT count(*) AS cells_of_reopened_wave FROM pm_survey_cells WHERE wave = 'sm-w3';
+CALL refresh();
+SELECT * FROM pg_temp.survey_state();
+-- TRUNCATE empties the survey summary with the answers
+BEGIN;
+TRUNCATE survey_responses;
+SELECT (SELECT count(*) FROM survey_cell_summary) AS cells, (SELECT count(*) FROM pm_survey_summary_waves) AS waves;
+ROLLBACK;
+
 -- Clean up for the suites that follow.
+DELETE FROM survey_responses WHERE wave LIKE 'sm-%';
+DELETE FROM survey_waves WHERE wave LIKE 'sm-%';
+DELETE FROM survey_questions WHERE question LIKE 'sm-%';
 DELETE FROM capabilities WHERE capability LIKE 'sm-%';
 DELETE FROM teams WHERE team LIKE 'sm-%';
 CALL refresh(full => true);
 -- the suites that follow see the tables as if this one had not run
-VACUUM platform_metrics.teams, platform_metrics.capabilities, platform_metrics.usage_events;
+VACUUM platform_metrics.teams, platform_metrics.capabilities, platform_metrics.usage_events,
+    platform_metrics.survey_responses, platform_metrics.survey_waves, platform_metrics.survey_questions;
+

@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS @extschema@.pm_refresh_state (
 COMMENT ON TABLE @extschema@.pm_refresh_state IS
     'refresh(): per raw table, the watermark (rows numbered at or below it are in the summaries) and the last refresh';
 INSERT INTO @extschema@.pm_refresh_state (source, time_zone)
-VALUES ('usage_events', pg_catalog.current_setting('TimeZone'))
+VALUES ('usage_events', pg_catalog.current_setting('TimeZone')), ('survey_responses', '')
 ON CONFLICT (source) DO NOTHING;
 
 -- (capability, team) pairs whose raw rows changed (UPDATE, DELETE) since
@@ -125,6 +125,114 @@ CREATE OR REPLACE TRIGGER pm_usage_events_deleted AFTER DELETE ON @extschema@.us
 CREATE OR REPLACE TRIGGER pm_usage_events_truncated AFTER TRUNCATE ON @extschema@.usage_events
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_usage_events_changed();
 
+-- The survey views' cells (pm_survey_cells) of the closed waves: a closed
+-- wave's answers do not change (waves.sql), so its cells are computed once,
+-- at the refresh after it closed, for the anonymity threshold of the time
+-- (k); the views read them while the session's threshold is that k and
+-- compute the other closed waves (closed since, or another threshold) as
+-- before.  A change to a closed wave's answers (superusers only), to the wave
+-- itself or to a question marks the wave: the views compute it again until
+-- the next refresh recomputes it.
+CREATE TABLE IF NOT EXISTS @extschema@.pm_survey_summary_waves (
+    wave         text PRIMARY KEY,
+    k            integer NOT NULL,
+    refreshed_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE @extschema@.pm_survey_summary_waves IS
+    'The closed waves whose cells survey_cell_summary holds, and the anonymity threshold they were computed for';
+CREATE TABLE IF NOT EXISTS @extschema@.survey_cell_summary (
+    wave       text NOT NULL,
+    capability text,
+    team       text,
+    s          @extschema@.nps_summary,
+    n          bigint NOT NULL,
+    hidden     boolean NOT NULL,
+    question   text NOT NULL,
+    ls         @extschema@.likert_summary NOT NULL
+);
+COMMENT ON TABLE @extschema@.survey_cell_summary IS
+    'Summary: the rows of pm_survey_cells for the closed waves of pm_survey_summary_waves (refresh() maintains it)';
+CREATE INDEX IF NOT EXISTS survey_cell_summary_wave ON @extschema@.survey_cell_summary (wave, question);
+CREATE TABLE IF NOT EXISTS @extschema@.pm_survey_changed (
+    id   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    wave text NOT NULL
+);
+COMMENT ON TABLE @extschema@.pm_survey_changed IS
+    'Waves whose summarised cells may be out of date (answers, the wave or a question changed): computed from raw until the next refresh';
+COMMENT ON SEQUENCE @extschema@.pm_survey_changed_id_seq IS 'Numbers pm_survey_changed.id';
+CREATE INDEX IF NOT EXISTS pm_survey_changed_wave ON @extschema@.pm_survey_changed (wave);
+
+CREATE OR REPLACE FUNCTION @extschema@.pm_survey_answers_changed() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        DELETE FROM @extschema@.survey_cell_summary;
+        DELETE FROM @extschema@.pm_survey_summary_waves;
+        DELETE FROM @extschema@.pm_survey_changed;
+        RETURN NULL;
+    END IF;
+    -- FOR SHARE: a wave cannot close (and be summarised) while this
+    -- transaction writes to it; a closed one is marked
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO @extschema@.pm_survey_changed (wave)
+        SELECT w.wave FROM (SELECT x.wave, x.closed_at FROM @extschema@.survey_waves x
+                             WHERE x.wave IN (SELECT n.wave FROM new_rows n) FOR SHARE) w
+         WHERE w.closed_at IS NOT NULL;
+    ELSIF TG_OP = 'UPDATE' THEN
+        INSERT INTO @extschema@.pm_survey_changed (wave)
+        SELECT w.wave FROM (SELECT x.wave, x.closed_at FROM @extschema@.survey_waves x
+                             WHERE x.wave IN (SELECT o.wave FROM old_rows o UNION SELECT n.wave FROM new_rows n)
+                               FOR SHARE) w
+         WHERE w.closed_at IS NOT NULL;
+    ELSE
+        INSERT INTO @extschema@.pm_survey_changed (wave)
+        SELECT w.wave FROM (SELECT x.wave, x.closed_at FROM @extschema@.survey_waves x
+                             WHERE x.wave IN (SELECT o.wave FROM old_rows o) FOR SHARE) w
+         WHERE w.closed_at IS NOT NULL;
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.pm_survey_answers_changed() IS
+    'Trigger of survey_responses: marks the closed waves whose answers changed (superusers only can change them); TRUNCATE empties the survey summary';
+REVOKE ALL ON FUNCTION @extschema@.pm_survey_answers_changed() FROM PUBLIC;
+CREATE OR REPLACE TRIGGER pm_survey_responses_inserted AFTER INSERT ON @extschema@.survey_responses
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_survey_answers_changed();
+CREATE OR REPLACE TRIGGER pm_survey_responses_updated AFTER UPDATE ON @extschema@.survey_responses
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_survey_answers_changed();
+CREATE OR REPLACE TRIGGER pm_survey_responses_deleted AFTER DELETE ON @extschema@.survey_responses
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_survey_answers_changed();
+CREATE OR REPLACE TRIGGER pm_survey_responses_truncated AFTER TRUNCATE ON @extschema@.survey_responses
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_survey_answers_changed();
+
+-- A wave reopened, renamed or removed (superusers only), or a question's
+-- scoring changed: the waves concerned are marked.
+CREATE OR REPLACE FUNCTION @extschema@.pm_survey_catalog_changed() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF TG_TABLE_NAME = 'survey_waves' THEN
+        INSERT INTO @extschema@.pm_survey_changed (wave)
+        SELECT s.wave FROM @extschema@.pm_survey_summary_waves s WHERE s.wave IN (SELECT o.wave FROM old_rows o);
+    ELSE
+        INSERT INTO @extschema@.pm_survey_changed (wave)
+        SELECT DISTINCT c.wave FROM @extschema@.survey_cell_summary c
+         WHERE c.question IN (SELECT o.question FROM old_rows o);
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.pm_survey_catalog_changed() IS
+    'Trigger of survey_waves and survey_questions: marks the summarised waves an UPDATE or DELETE concerns';
+REVOKE ALL ON FUNCTION @extschema@.pm_survey_catalog_changed() FROM PUBLIC;
+CREATE OR REPLACE TRIGGER pm_survey_waves_changed AFTER UPDATE ON @extschema@.survey_waves
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_survey_catalog_changed();
+CREATE OR REPLACE TRIGGER pm_survey_waves_removed AFTER DELETE ON @extschema@.survey_waves
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_survey_catalog_changed();
+CREATE OR REPLACE TRIGGER pm_survey_questions_changed AFTER UPDATE ON @extschema@.survey_questions
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_survey_catalog_changed();
+CREATE OR REPLACE TRIGGER pm_survey_questions_removed AFTER DELETE ON @extschema@.survey_questions
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_survey_catalog_changed();
+
 -- refresh(): folds the raw rows that arrived since the last refresh into the
 -- summaries and recomputes the marked pairs; full => true rebuilds them from
 -- raw; time_zone (with a full rebuild) sets the zone the monthly cohorts are
@@ -142,6 +250,10 @@ DECLARE
     rebuild  boolean;
     seen     bigint[];
     caps     text[] := '{}';
+    survey_seen bigint[];
+    waves    text[];
+    min_k    integer;
+    cells    bigint := 0;
     teams    text[] := '{}';
     pairs    bigint := 0;
     folded   bigint := 0;
@@ -261,6 +373,32 @@ BEGIN
         NULL;
     END;
 
+    -- The closed waves' survey cells: waves closed since, computed for
+    -- another threshold, or marked, are (re)computed; a rebuild recomputes all.
+    SELECT coalesce(pg_catalog.array_agg(c.id), '{}') INTO survey_seen FROM @extschema@.pm_survey_changed c;
+    min_k := @extschema@.min_group_size();
+    SELECT coalesce(pg_catalog.array_agg(w.wave), '{}') INTO waves
+      FROM @extschema@.survey_waves w
+     WHERE w.closed_at IS NOT NULL
+       AND (rebuild
+            OR NOT EXISTS (SELECT FROM @extschema@.pm_survey_summary_waves s WHERE s.wave = w.wave AND s.k = min_k)
+            OR w.wave IN (SELECT c.wave FROM @extschema@.pm_survey_changed c WHERE c.id = ANY (survey_seen)));
+    DELETE FROM @extschema@.survey_cell_summary c
+     WHERE rebuild OR c.wave = ANY (waves)
+        OR c.wave IN (SELECT m.wave FROM @extschema@.pm_survey_changed m WHERE m.id = ANY (survey_seen));
+    DELETE FROM @extschema@.pm_survey_summary_waves s
+     WHERE rebuild OR s.wave = ANY (waves)
+        OR s.wave IN (SELECT m.wave FROM @extschema@.pm_survey_changed m WHERE m.id = ANY (survey_seen));
+    IF cardinality(waves) > 0 THEN
+        -- (their summary rows are gone: pm_survey_cells_live computes them)
+        INSERT INTO @extschema@.survey_cell_summary
+        SELECT c.wave, c.capability, c.team, c.s, c.n, c.hidden, c.question, c.ls
+          FROM @extschema@.pm_survey_cells_live c WHERE c.wave = ANY (waves);
+        GET DIAGNOSTICS cells = ROW_COUNT;
+        INSERT INTO @extschema@.pm_survey_summary_waves (wave, k) SELECT pg_catalog.unnest(waves), min_k;
+    END IF;
+    DELETE FROM @extschema@.pm_survey_changed c WHERE c.id = ANY (survey_seen);
+
     UPDATE @extschema@.pm_refresh_state s
        SET watermark = hi, time_zone = zone,
            last_refresh_at = pg_catalog.now(),
@@ -270,6 +408,14 @@ BEGIN
            rows_folded = CASE WHEN rebuild THEN folded ELSE s.rows_folded + folded END,
            refreshes = s.refreshes + 1
      WHERE s.source = 'usage_events';
+    UPDATE @extschema@.pm_refresh_state s
+       SET last_refresh_at = pg_catalog.now(),
+           last_full_at = CASE WHEN rebuild THEN pg_catalog.now() ELSE s.last_full_at END,
+           last_duration = pg_catalog.clock_timestamp() - started,
+           last_rows = cells, last_pairs = cardinality(waves),
+           rows_folded = CASE WHEN rebuild THEN cells ELSE s.rows_folded + cells END,
+           refreshes = s.refreshes + 1
+     WHERE s.source = 'survey_responses';
 END
 $$;
 COMMENT ON PROCEDURE @extschema@.refresh(boolean, text) IS
@@ -312,24 +458,36 @@ COMMENT ON VIEW @extschema@.pm_usage_per_team IS
 -- Progress and lag of the refresh, for operators and dashboards.
 CREATE OR REPLACE VIEW @extschema@.refresh_status AS
 SELECT s.source, s.watermark, s.time_zone, s.last_refresh_at, s.last_full_at, s.last_duration,
-       s.last_rows, s.last_pairs, s.rows_folded, s.refreshes,
+       s.last_rows, s.last_pairs AS last_keys, s.rows_folded, s.refreshes,
        pg_catalog.now() - s.last_refresh_at AS lag,
        (SELECT count(*) FROM @extschema@.usage_events u WHERE u.seq > s.watermark) AS tail_rows,
-       (SELECT count(DISTINCT (c.capability, c.team)) FROM @extschema@.pm_usage_changed c) AS changed_pairs
-  FROM @extschema@.pm_refresh_state s;
+       (SELECT count(DISTINCT (c.capability, c.team)) FROM @extschema@.pm_usage_changed c) AS changed_keys
+  FROM @extschema@.pm_refresh_state s WHERE s.source = 'usage_events'
+UNION ALL
+SELECT s.source, NULL, NULL, s.last_refresh_at, s.last_full_at, s.last_duration,
+       s.last_rows, s.last_pairs, s.rows_folded, s.refreshes,
+       pg_catalog.now() - s.last_refresh_at,
+       -- answers of closed waves the views compute from raw
+       (SELECT count(*) FROM @extschema@.survey_responses r JOIN @extschema@.survey_waves w ON w.wave = r.wave
+         WHERE w.closed_at IS NOT NULL
+           AND (NOT EXISTS (SELECT FROM @extschema@.pm_survey_summary_waves x
+                             WHERE x.wave = w.wave AND x.k = @extschema@.min_group_size())
+                OR EXISTS (SELECT FROM @extschema@.pm_survey_changed c WHERE c.wave = w.wave))),
+       (SELECT count(DISTINCT c.wave) FROM @extschema@.pm_survey_changed c)
+  FROM @extschema@.pm_refresh_state s WHERE s.source = 'survey_responses';
 COMMENT ON VIEW @extschema@.refresh_status IS
     'Summaries: watermark, last refresh (when, how long, rows folded), lag, and the raw rows the views still read from raw';
-COMMENT ON COLUMN @extschema@.refresh_status.source IS 'Raw table summarised';
-COMMENT ON COLUMN @extschema@.refresh_status.watermark IS 'Rows numbered (seq) at or below it are in the summaries';
-COMMENT ON COLUMN @extschema@.refresh_status.time_zone IS 'Time zone of the summarised monthly cohorts (capability_retention reads them in this zone)';
+COMMENT ON COLUMN @extschema@.refresh_status.source IS 'Raw table summarised: usage_events (usage views), survey_responses (the closed waves'' survey cells)';
+COMMENT ON COLUMN @extschema@.refresh_status.watermark IS 'usage_events: rows numbered (seq) at or below it are in the summaries';
+COMMENT ON COLUMN @extschema@.refresh_status.time_zone IS 'usage_events: time zone of the summarised monthly cohorts (capability_retention reads them in this zone)';
 COMMENT ON COLUMN @extschema@.refresh_status.last_refresh_at IS 'When the last refresh ran (its transaction start)';
 COMMENT ON COLUMN @extschema@.refresh_status.last_full_at IS 'When the summaries were last rebuilt from raw';
 COMMENT ON COLUMN @extschema@.refresh_status.last_duration IS 'How long the last refresh took';
-COMMENT ON COLUMN @extschema@.refresh_status.last_rows IS 'Raw rows the last refresh folded';
-COMMENT ON COLUMN @extschema@.refresh_status.last_pairs IS 'Changed (capability, team) pairs the last refresh recomputed (all pairs after a rebuild)';
-COMMENT ON COLUMN @extschema@.refresh_status.rows_folded IS 'Raw rows folded since the last rebuild, the rebuild included';
+COMMENT ON COLUMN @extschema@.refresh_status.last_rows IS 'Raw rows the last refresh folded (survey_responses: survey cells it computed)';
+COMMENT ON COLUMN @extschema@.refresh_status.last_keys IS 'Changed (capability, team) pairs the last refresh recomputed (survey_responses: waves it computed)';
+COMMENT ON COLUMN @extschema@.refresh_status.rows_folded IS 'Raw rows folded (survey cells computed) since the last rebuild, the rebuild included';
 COMMENT ON COLUMN @extschema@.refresh_status.refreshes IS 'Refreshes so far';
 COMMENT ON COLUMN @extschema@.refresh_status.lag IS 'Time since the last refresh';
-COMMENT ON COLUMN @extschema@.refresh_status.tail_rows IS 'Rows above the watermark: the views read them from raw';
-COMMENT ON COLUMN @extschema@.refresh_status.changed_pairs IS 'Updated or deleted (capability, team) pairs the views read from raw until the next refresh';
+COMMENT ON COLUMN @extschema@.refresh_status.tail_rows IS 'Rows the views read from raw: above the watermark (survey_responses: answers of closed waves not summarised for the session''s threshold)';
+COMMENT ON COLUMN @extschema@.refresh_status.changed_keys IS 'Updated or deleted (capability, team) pairs (survey_responses: marked waves) the views read from raw until the next refresh';
 GRANT SELECT ON @extschema@.refresh_status TO platform_metrics_reader, platform_metrics_admin;

@@ -75,7 +75,7 @@ CREATE OR REPLACE FUNCTION @extschema@.pm_nps_summary(s @extschema@.likert_summa
 COMMENT ON FUNCTION @extschema@.pm_nps_summary(@extschema@.likert_summary) IS
     'Internal: the nps_summary of a 0..10 likert_summary';
 
-CREATE OR REPLACE VIEW @extschema@.pm_survey_cells WITH (security_barrier) AS
+CREATE OR REPLACE VIEW @extschema@.pm_survey_cells_live WITH (security_barrier) AS
 WITH threshold AS (
     SELECT @extschema@.min_group_size() AS k),
 answers AS (
@@ -89,6 +89,10 @@ answers AS (
       FROM @extschema@.survey_responses r
       JOIN @extschema@.survey_waves w ON w.wave = r.wave
      WHERE w.closed_at IS NOT NULL
+       -- (since 1.5: not the waves pm_survey_cells reads from the summary)
+       AND NOT EXISTS (SELECT FROM @extschema@.pm_survey_summary_waves sw
+                        WHERE sw.wave = w.wave AND sw.k = @extschema@.min_group_size()
+                          AND NOT EXISTS (SELECT FROM @extschema@.pm_survey_changed m WHERE m.wave = w.wave))
      GROUP BY r.wave, r.question, CASE WHEN r.capability IS NULL THEN r.team END, r.capability),
 keyed AS (
     -- the order the teams are hidden in, per question and wave: small teams
@@ -151,8 +155,24 @@ SELECT x.wave, x.capability, x.team,
             ELSE x.n < x.k END AS hidden,
        x.question, x.ls
   FROM cells x JOIN @extschema@.survey_questions q ON q.question = x.question;
+COMMENT ON VIEW @extschema@.pm_survey_cells_live IS
+    'Internal: pm_survey_cells computed from the answers, for the closed waves the summary does not hold (for the session''s threshold)';
+
+-- Since 1.5 the closed waves' cells come from survey_cell_summary (computed
+-- by refresh() with this same view, pm_survey_cells_live, for the threshold
+-- recorded with the wave) while the session's threshold is that one and the
+-- wave is not marked changed; the others are computed as before.
+CREATE OR REPLACE VIEW @extschema@.pm_survey_cells WITH (security_barrier) AS
+SELECT c.wave, c.capability, c.team, c.s, c.n, c.hidden, c.question, c.ls
+  FROM @extschema@.survey_cell_summary c
+  JOIN @extschema@.pm_survey_summary_waves sw ON sw.wave = c.wave
+ WHERE sw.k = @extschema@.min_group_size()
+   AND NOT EXISTS (SELECT FROM @extschema@.pm_survey_changed m WHERE m.wave = c.wave)
+UNION ALL
+SELECT l.wave, l.capability, l.team, l.s, l.n, l.hidden, l.question, l.ls
+  FROM @extschema@.pm_survey_cells_live l;
 COMMENT ON VIEW @extschema@.pm_survey_cells IS
-    'Internal: every publishable survey group (wave, question; by team or capability) of the closed waves, and whether it is hidden (the one suppression mechanism of the survey views)';
+    'Internal: every publishable survey group (wave, question; by team or capability) of the closed waves, and whether it is hidden (the one suppression mechanism of the survey views): summarised waves from survey_cell_summary, the others computed';
 
 -- Platform NPS per survey wave (the question about the platform as a whole).
 CREATE OR REPLACE VIEW @extschema@.nps_by_survey WITH (security_barrier) AS

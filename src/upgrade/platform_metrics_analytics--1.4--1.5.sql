@@ -1,8 +1,9 @@
--- platform_metrics_analytics 1.4 -> 1.5: summaries behind the usage views,
--- refresh(), refresh_status and the refresh worker.  The summaries start
--- empty with the watermark at 0: until the first refresh (the worker's, or
--- CALL platform_metrics.refresh()) the views read every row from raw, and
--- answer as in 1.4.  Adding usage_events.seq rewrites that table once.
+-- platform_metrics_analytics 1.4 -> 1.5: summaries behind the usage views and
+-- the closed waves' survey cells, refresh(), refresh_status and the refresh
+-- worker.  The summaries start empty with the watermark at 0: until the first
+-- refresh (the worker's, or CALL platform_metrics.refresh()) the views read
+-- every row from raw, and answer as in 1.4.  Adding usage_events.seq
+-- rewrites that table once.
 
 \echo Use "ALTER EXTENSION platform_metrics_analytics UPDATE TO '1.5'" to load this file. \quit
 
@@ -33,7 +34,7 @@ CREATE TABLE IF NOT EXISTS @extschema@.pm_refresh_state (
 COMMENT ON TABLE @extschema@.pm_refresh_state IS
     'refresh(): per raw table, the watermark (rows numbered at or below it are in the summaries) and the last refresh';
 INSERT INTO @extschema@.pm_refresh_state (source, time_zone)
-VALUES ('usage_events', pg_catalog.current_setting('TimeZone'))
+VALUES ('usage_events', pg_catalog.current_setting('TimeZone')), ('survey_responses', '')
 ON CONFLICT (source) DO NOTHING;
 
 -- (capability, team) pairs whose raw rows changed (UPDATE, DELETE) since
@@ -121,6 +122,114 @@ CREATE OR REPLACE TRIGGER pm_usage_events_deleted AFTER DELETE ON @extschema@.us
 CREATE OR REPLACE TRIGGER pm_usage_events_truncated AFTER TRUNCATE ON @extschema@.usage_events
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_usage_events_changed();
 
+-- The survey views' cells (pm_survey_cells) of the closed waves: a closed
+-- wave's answers do not change (waves.sql), so its cells are computed once,
+-- at the refresh after it closed, for the anonymity threshold of the time
+-- (k); the views read them while the session's threshold is that k and
+-- compute the other closed waves (closed since, or another threshold) as
+-- before.  A change to a closed wave's answers (superusers only), to the wave
+-- itself or to a question marks the wave: the views compute it again until
+-- the next refresh recomputes it.
+CREATE TABLE IF NOT EXISTS @extschema@.pm_survey_summary_waves (
+    wave         text PRIMARY KEY,
+    k            integer NOT NULL,
+    refreshed_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE @extschema@.pm_survey_summary_waves IS
+    'The closed waves whose cells survey_cell_summary holds, and the anonymity threshold they were computed for';
+CREATE TABLE IF NOT EXISTS @extschema@.survey_cell_summary (
+    wave       text NOT NULL,
+    capability text,
+    team       text,
+    s          @extschema@.nps_summary,
+    n          bigint NOT NULL,
+    hidden     boolean NOT NULL,
+    question   text NOT NULL,
+    ls         @extschema@.likert_summary NOT NULL
+);
+COMMENT ON TABLE @extschema@.survey_cell_summary IS
+    'Summary: the rows of pm_survey_cells for the closed waves of pm_survey_summary_waves (refresh() maintains it)';
+CREATE INDEX IF NOT EXISTS survey_cell_summary_wave ON @extschema@.survey_cell_summary (wave, question);
+CREATE TABLE IF NOT EXISTS @extschema@.pm_survey_changed (
+    id   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    wave text NOT NULL
+);
+COMMENT ON TABLE @extschema@.pm_survey_changed IS
+    'Waves whose summarised cells may be out of date (answers, the wave or a question changed): computed from raw until the next refresh';
+COMMENT ON SEQUENCE @extschema@.pm_survey_changed_id_seq IS 'Numbers pm_survey_changed.id';
+CREATE INDEX IF NOT EXISTS pm_survey_changed_wave ON @extschema@.pm_survey_changed (wave);
+
+CREATE OR REPLACE FUNCTION @extschema@.pm_survey_answers_changed() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        DELETE FROM @extschema@.survey_cell_summary;
+        DELETE FROM @extschema@.pm_survey_summary_waves;
+        DELETE FROM @extschema@.pm_survey_changed;
+        RETURN NULL;
+    END IF;
+    -- FOR SHARE: a wave cannot close (and be summarised) while this
+    -- transaction writes to it; a closed one is marked
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO @extschema@.pm_survey_changed (wave)
+        SELECT w.wave FROM (SELECT x.wave, x.closed_at FROM @extschema@.survey_waves x
+                             WHERE x.wave IN (SELECT n.wave FROM new_rows n) FOR SHARE) w
+         WHERE w.closed_at IS NOT NULL;
+    ELSIF TG_OP = 'UPDATE' THEN
+        INSERT INTO @extschema@.pm_survey_changed (wave)
+        SELECT w.wave FROM (SELECT x.wave, x.closed_at FROM @extschema@.survey_waves x
+                             WHERE x.wave IN (SELECT o.wave FROM old_rows o UNION SELECT n.wave FROM new_rows n)
+                               FOR SHARE) w
+         WHERE w.closed_at IS NOT NULL;
+    ELSE
+        INSERT INTO @extschema@.pm_survey_changed (wave)
+        SELECT w.wave FROM (SELECT x.wave, x.closed_at FROM @extschema@.survey_waves x
+                             WHERE x.wave IN (SELECT o.wave FROM old_rows o) FOR SHARE) w
+         WHERE w.closed_at IS NOT NULL;
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.pm_survey_answers_changed() IS
+    'Trigger of survey_responses: marks the closed waves whose answers changed (superusers only can change them); TRUNCATE empties the survey summary';
+REVOKE ALL ON FUNCTION @extschema@.pm_survey_answers_changed() FROM PUBLIC;
+CREATE OR REPLACE TRIGGER pm_survey_responses_inserted AFTER INSERT ON @extschema@.survey_responses
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_survey_answers_changed();
+CREATE OR REPLACE TRIGGER pm_survey_responses_updated AFTER UPDATE ON @extschema@.survey_responses
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_survey_answers_changed();
+CREATE OR REPLACE TRIGGER pm_survey_responses_deleted AFTER DELETE ON @extschema@.survey_responses
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_survey_answers_changed();
+CREATE OR REPLACE TRIGGER pm_survey_responses_truncated AFTER TRUNCATE ON @extschema@.survey_responses
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_survey_answers_changed();
+
+-- A wave reopened, renamed or removed (superusers only), or a question's
+-- scoring changed: the waves concerned are marked.
+CREATE OR REPLACE FUNCTION @extschema@.pm_survey_catalog_changed() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF TG_TABLE_NAME = 'survey_waves' THEN
+        INSERT INTO @extschema@.pm_survey_changed (wave)
+        SELECT s.wave FROM @extschema@.pm_survey_summary_waves s WHERE s.wave IN (SELECT o.wave FROM old_rows o);
+    ELSE
+        INSERT INTO @extschema@.pm_survey_changed (wave)
+        SELECT DISTINCT c.wave FROM @extschema@.survey_cell_summary c
+         WHERE c.question IN (SELECT o.question FROM old_rows o);
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.pm_survey_catalog_changed() IS
+    'Trigger of survey_waves and survey_questions: marks the summarised waves an UPDATE or DELETE concerns';
+REVOKE ALL ON FUNCTION @extschema@.pm_survey_catalog_changed() FROM PUBLIC;
+CREATE OR REPLACE TRIGGER pm_survey_waves_changed AFTER UPDATE ON @extschema@.survey_waves
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_survey_catalog_changed();
+CREATE OR REPLACE TRIGGER pm_survey_waves_removed AFTER DELETE ON @extschema@.survey_waves
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_survey_catalog_changed();
+CREATE OR REPLACE TRIGGER pm_survey_questions_changed AFTER UPDATE ON @extschema@.survey_questions
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_survey_catalog_changed();
+CREATE OR REPLACE TRIGGER pm_survey_questions_removed AFTER DELETE ON @extschema@.survey_questions
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_survey_catalog_changed();
+
 -- refresh(): folds the raw rows that arrived since the last refresh into the
 -- summaries and recomputes the marked pairs; full => true rebuilds them from
 -- raw; time_zone (with a full rebuild) sets the zone the monthly cohorts are
@@ -138,6 +247,10 @@ DECLARE
     rebuild  boolean;
     seen     bigint[];
     caps     text[] := '{}';
+    survey_seen bigint[];
+    waves    text[];
+    min_k    integer;
+    cells    bigint := 0;
     teams    text[] := '{}';
     pairs    bigint := 0;
     folded   bigint := 0;
@@ -257,6 +370,32 @@ BEGIN
         NULL;
     END;
 
+    -- The closed waves' survey cells: waves closed since, computed for
+    -- another threshold, or marked, are (re)computed; a rebuild recomputes all.
+    SELECT coalesce(pg_catalog.array_agg(c.id), '{}') INTO survey_seen FROM @extschema@.pm_survey_changed c;
+    min_k := @extschema@.min_group_size();
+    SELECT coalesce(pg_catalog.array_agg(w.wave), '{}') INTO waves
+      FROM @extschema@.survey_waves w
+     WHERE w.closed_at IS NOT NULL
+       AND (rebuild
+            OR NOT EXISTS (SELECT FROM @extschema@.pm_survey_summary_waves s WHERE s.wave = w.wave AND s.k = min_k)
+            OR w.wave IN (SELECT c.wave FROM @extschema@.pm_survey_changed c WHERE c.id = ANY (survey_seen)));
+    DELETE FROM @extschema@.survey_cell_summary c
+     WHERE rebuild OR c.wave = ANY (waves)
+        OR c.wave IN (SELECT m.wave FROM @extschema@.pm_survey_changed m WHERE m.id = ANY (survey_seen));
+    DELETE FROM @extschema@.pm_survey_summary_waves s
+     WHERE rebuild OR s.wave = ANY (waves)
+        OR s.wave IN (SELECT m.wave FROM @extschema@.pm_survey_changed m WHERE m.id = ANY (survey_seen));
+    IF cardinality(waves) > 0 THEN
+        -- (their summary rows are gone: pm_survey_cells_live computes them)
+        INSERT INTO @extschema@.survey_cell_summary
+        SELECT c.wave, c.capability, c.team, c.s, c.n, c.hidden, c.question, c.ls
+          FROM @extschema@.pm_survey_cells_live c WHERE c.wave = ANY (waves);
+        GET DIAGNOSTICS cells = ROW_COUNT;
+        INSERT INTO @extschema@.pm_survey_summary_waves (wave, k) SELECT pg_catalog.unnest(waves), min_k;
+    END IF;
+    DELETE FROM @extschema@.pm_survey_changed c WHERE c.id = ANY (survey_seen);
+
     UPDATE @extschema@.pm_refresh_state s
        SET watermark = hi, time_zone = zone,
            last_refresh_at = pg_catalog.now(),
@@ -266,6 +405,14 @@ BEGIN
            rows_folded = CASE WHEN rebuild THEN folded ELSE s.rows_folded + folded END,
            refreshes = s.refreshes + 1
      WHERE s.source = 'usage_events';
+    UPDATE @extschema@.pm_refresh_state s
+       SET last_refresh_at = pg_catalog.now(),
+           last_full_at = CASE WHEN rebuild THEN pg_catalog.now() ELSE s.last_full_at END,
+           last_duration = pg_catalog.clock_timestamp() - started,
+           last_rows = cells, last_pairs = cardinality(waves),
+           rows_folded = CASE WHEN rebuild THEN cells ELSE s.rows_folded + cells END,
+           refreshes = s.refreshes + 1
+     WHERE s.source = 'survey_responses';
 END
 $$;
 COMMENT ON PROCEDURE @extschema@.refresh(boolean, text) IS
@@ -308,27 +455,139 @@ COMMENT ON VIEW @extschema@.pm_usage_per_team IS
 -- Progress and lag of the refresh, for operators and dashboards.
 CREATE OR REPLACE VIEW @extschema@.refresh_status AS
 SELECT s.source, s.watermark, s.time_zone, s.last_refresh_at, s.last_full_at, s.last_duration,
-       s.last_rows, s.last_pairs, s.rows_folded, s.refreshes,
+       s.last_rows, s.last_pairs AS last_keys, s.rows_folded, s.refreshes,
        pg_catalog.now() - s.last_refresh_at AS lag,
        (SELECT count(*) FROM @extschema@.usage_events u WHERE u.seq > s.watermark) AS tail_rows,
-       (SELECT count(DISTINCT (c.capability, c.team)) FROM @extschema@.pm_usage_changed c) AS changed_pairs
-  FROM @extschema@.pm_refresh_state s;
+       (SELECT count(DISTINCT (c.capability, c.team)) FROM @extschema@.pm_usage_changed c) AS changed_keys
+  FROM @extschema@.pm_refresh_state s WHERE s.source = 'usage_events'
+UNION ALL
+SELECT s.source, NULL, NULL, s.last_refresh_at, s.last_full_at, s.last_duration,
+       s.last_rows, s.last_pairs, s.rows_folded, s.refreshes,
+       pg_catalog.now() - s.last_refresh_at,
+       -- answers of closed waves the views compute from raw
+       (SELECT count(*) FROM @extschema@.survey_responses r JOIN @extschema@.survey_waves w ON w.wave = r.wave
+         WHERE w.closed_at IS NOT NULL
+           AND (NOT EXISTS (SELECT FROM @extschema@.pm_survey_summary_waves x
+                             WHERE x.wave = w.wave AND x.k = @extschema@.min_group_size())
+                OR EXISTS (SELECT FROM @extschema@.pm_survey_changed c WHERE c.wave = w.wave))),
+       (SELECT count(DISTINCT c.wave) FROM @extschema@.pm_survey_changed c)
+  FROM @extschema@.pm_refresh_state s WHERE s.source = 'survey_responses';
 COMMENT ON VIEW @extschema@.refresh_status IS
     'Summaries: watermark, last refresh (when, how long, rows folded), lag, and the raw rows the views still read from raw';
-COMMENT ON COLUMN @extschema@.refresh_status.source IS 'Raw table summarised';
-COMMENT ON COLUMN @extschema@.refresh_status.watermark IS 'Rows numbered (seq) at or below it are in the summaries';
-COMMENT ON COLUMN @extschema@.refresh_status.time_zone IS 'Time zone of the summarised monthly cohorts (capability_retention reads them in this zone)';
+COMMENT ON COLUMN @extschema@.refresh_status.source IS 'Raw table summarised: usage_events (usage views), survey_responses (the closed waves'' survey cells)';
+COMMENT ON COLUMN @extschema@.refresh_status.watermark IS 'usage_events: rows numbered (seq) at or below it are in the summaries';
+COMMENT ON COLUMN @extschema@.refresh_status.time_zone IS 'usage_events: time zone of the summarised monthly cohorts (capability_retention reads them in this zone)';
 COMMENT ON COLUMN @extschema@.refresh_status.last_refresh_at IS 'When the last refresh ran (its transaction start)';
 COMMENT ON COLUMN @extschema@.refresh_status.last_full_at IS 'When the summaries were last rebuilt from raw';
 COMMENT ON COLUMN @extschema@.refresh_status.last_duration IS 'How long the last refresh took';
-COMMENT ON COLUMN @extschema@.refresh_status.last_rows IS 'Raw rows the last refresh folded';
-COMMENT ON COLUMN @extschema@.refresh_status.last_pairs IS 'Changed (capability, team) pairs the last refresh recomputed (all pairs after a rebuild)';
-COMMENT ON COLUMN @extschema@.refresh_status.rows_folded IS 'Raw rows folded since the last rebuild, the rebuild included';
+COMMENT ON COLUMN @extschema@.refresh_status.last_rows IS 'Raw rows the last refresh folded (survey_responses: survey cells it computed)';
+COMMENT ON COLUMN @extschema@.refresh_status.last_keys IS 'Changed (capability, team) pairs the last refresh recomputed (survey_responses: waves it computed)';
+COMMENT ON COLUMN @extschema@.refresh_status.rows_folded IS 'Raw rows folded (survey cells computed) since the last rebuild, the rebuild included';
 COMMENT ON COLUMN @extschema@.refresh_status.refreshes IS 'Refreshes so far';
 COMMENT ON COLUMN @extschema@.refresh_status.lag IS 'Time since the last refresh';
-COMMENT ON COLUMN @extschema@.refresh_status.tail_rows IS 'Rows above the watermark: the views read them from raw';
-COMMENT ON COLUMN @extschema@.refresh_status.changed_pairs IS 'Updated or deleted (capability, team) pairs the views read from raw until the next refresh';
+COMMENT ON COLUMN @extschema@.refresh_status.tail_rows IS 'Rows the views read from raw: above the watermark (survey_responses: answers of closed waves not summarised for the session''s threshold)';
+COMMENT ON COLUMN @extschema@.refresh_status.changed_keys IS 'Updated or deleted (capability, team) pairs (survey_responses: marked waves) the views read from raw until the next refresh';
 GRANT SELECT ON @extschema@.refresh_status TO platform_metrics_reader, platform_metrics_admin;
+
+-- The survey cells: the closed waves' from the summary (survey_views.sql).
+CREATE OR REPLACE VIEW @extschema@.pm_survey_cells_live WITH (security_barrier) AS
+WITH threshold AS (
+    SELECT @extschema@.min_group_size() AS k),
+answers AS (
+    -- one aggregate, read once, so that a view's condition on the wave or
+    -- question reaches the scan: the platform answers (capability NULL) per
+    -- team, the capability answers per capability; closed waves only
+    -- (open waves are left out before counting: not even a plan's row
+    -- counts tell how an open wave is going, team by team)
+    SELECT r.wave, r.question, CASE WHEN r.capability IS NULL THEN r.team END AS team, r.capability,
+           @extschema@.likert_summary(r.score::integer, 0, 10) AS ls, count(*) AS n
+      FROM @extschema@.survey_responses r
+      JOIN @extschema@.survey_waves w ON w.wave = r.wave
+     WHERE w.closed_at IS NOT NULL
+       -- (since 1.5: not the waves pm_survey_cells reads from the summary)
+       AND NOT EXISTS (SELECT FROM @extschema@.pm_survey_summary_waves sw
+                        WHERE sw.wave = w.wave AND sw.k = @extschema@.min_group_size()
+                          AND NOT EXISTS (SELECT FROM @extschema@.pm_survey_changed m WHERE m.wave = w.wave))
+     GROUP BY r.wave, r.question, CASE WHEN r.capability IS NULL THEN r.team END, r.capability),
+keyed AS (
+    -- the order the teams are hidden in, per question and wave: small teams
+    -- first, then the others from the smallest, teams of one size by name
+    -- (as in 1.3: an update must not change which teams a closed wave hides,
+    -- two patterns of one wave would tell more than either); the
+    -- capabilities after them.  As integers: the names' order comes from one
+    -- sort of the teams, not from comparing names in the big sort.
+    SELECT a.*, t.k,
+           ((a.capability IS NOT NULL)::integer::bigint << 40)
+           | ((NOT (a.capability IS NULL AND a.n < t.k))::integer::bigint << 39) | a.n AS size_key,
+           r.team_rank
+      FROM answers a CROSS JOIN threshold t
+           LEFT JOIN (SELECT x.team, rank() OVER (ORDER BY x.team) AS team_rank FROM @extschema@.teams x) r
+             ON r.team = a.team),
+ordered AS (
+    -- hidden_before is what hiding every team before this one would hide;
+    -- the total is the rollup of the teams
+    SELECT a.wave, a.question, a.team, a.capability, a.ls, a.n,
+           a.capability IS NULL AND a.n < a.k AS small,
+           coalesce(bool_or(a.n < a.k) FILTER (WHERE a.capability IS NULL) OVER w, false) AS wave_has_small,
+           @extschema@.rollup(a.ls) FILTER (WHERE a.capability IS NULL) OVER before AS hidden_before,
+           count(*) FILTER (WHERE a.capability IS NULL) OVER before AS teams_before,
+           count(*) FILTER (WHERE a.capability IS NULL AND a.n = 1) OVER before AS singles_before,
+           count(*) FILTER (WHERE a.capability IS NULL) OVER w AS teams,
+           count(*) FILTER (WHERE a.capability IS NULL AND a.n = 1) OVER w AS singles,
+           @extschema@.rollup(a.ls) FILTER (WHERE a.capability IS NULL) OVER w AS total_ls,
+           sum(a.n) FILTER (WHERE a.capability IS NULL) OVER w AS total_n,
+           row_number() OVER ord = 1 AND a.capability IS NULL AS first_team, a.k
+      FROM keyed a
+    WINDOW w AS (PARTITION BY a.wave, a.question),
+           ord AS (w ORDER BY a.size_key, a.team_rank, a.capability),
+           before AS (ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)),
+cells AS (
+    SELECT o.wave, o.question, g.kind,
+           CASE WHEN g.kind = 'capability' THEN o.capability END AS capability,
+           CASE WHEN g.kind = 'team' THEN o.team END AS team,
+           CASE WHEN g.kind = 'total' THEN o.total_ls ELSE o.ls END AS ls,
+           CASE WHEN g.kind = 'total' THEN o.total_n ELSE o.n END::bigint AS n,
+           o.small, o.wave_has_small, o.hidden_before, o.teams_before, o.singles_before, o.teams, o.singles, o.k
+      FROM ordered o
+           CROSS JOIN LATERAL (VALUES ('team'), ('total'), ('capability')) AS g(kind)
+     WHERE CASE g.kind WHEN 'team' THEN o.capability IS NULL
+                       WHEN 'total' THEN o.first_team
+                       ELSE o.capability IS NOT NULL END)
+SELECT x.wave, x.capability, x.team,
+       CASE WHEN x.question = 'nps' THEN @extschema@.pm_nps_summary(x.ls) END AS s,
+       x.n,
+       CASE x.kind
+            WHEN 'team'
+            THEN x.small OR (x.wave_has_small
+                             AND NOT @extschema@.pm_hidden_answers_safe(
+                                 @extschema@.pm_answer_categories(x.hidden_before, x.question = 'nps', q.favorable_from, q.reverse_coded),
+                                 x.k, x.teams_before, x.singles_before))
+            WHEN 'total'
+            THEN x.n < x.k OR (x.wave_has_small
+                               AND NOT @extschema@.pm_hidden_answers_safe(
+                                   @extschema@.pm_answer_categories(x.ls, x.question = 'nps', q.favorable_from, q.reverse_coded),
+                                   x.k, x.teams, x.singles))
+            ELSE x.n < x.k END AS hidden,
+       x.question, x.ls
+  FROM cells x JOIN @extschema@.survey_questions q ON q.question = x.question;
+COMMENT ON VIEW @extschema@.pm_survey_cells_live IS
+    'Internal: pm_survey_cells computed from the answers, for the closed waves the summary does not hold (for the session''s threshold)';
+
+-- Since 1.5 the closed waves' cells come from survey_cell_summary (computed
+-- by refresh() with this same view, pm_survey_cells_live, for the threshold
+-- recorded with the wave) while the session's threshold is that one and the
+-- wave is not marked changed; the others are computed as before.
+CREATE OR REPLACE VIEW @extschema@.pm_survey_cells WITH (security_barrier) AS
+SELECT c.wave, c.capability, c.team, c.s, c.n, c.hidden, c.question, c.ls
+  FROM @extschema@.survey_cell_summary c
+  JOIN @extschema@.pm_survey_summary_waves sw ON sw.wave = c.wave
+ WHERE sw.k = @extschema@.min_group_size()
+   AND NOT EXISTS (SELECT FROM @extschema@.pm_survey_changed m WHERE m.wave = c.wave)
+UNION ALL
+SELECT l.wave, l.capability, l.team, l.s, l.n, l.hidden, l.question, l.ls
+  FROM @extschema@.pm_survey_cells_live l;
+COMMENT ON VIEW @extschema@.pm_survey_cells IS
+    'Internal: every publishable survey group (wave, question; by team or capability) of the closed waves, and whether it is hidden (the one suppression mechanism of the survey views): summarised waves from survey_cell_summary, the others computed';
 
 -- The usage views read the summaries (usage_views.sql); their columns are unchanged.
 CREATE OR REPLACE VIEW @extschema@.capability_adoption WITH (security_barrier) AS

@@ -115,5 +115,5 @@ SELECT comment, count(*) AS times FROM survey_comments WHERE wave = (SELECT max(
 \echo
 \echo '== Summaries behind the usage views, kept current by the refresh worker (refresh_status)'
 SELECT source, watermark, refreshes, last_rows, date_trunc('millisecond', last_duration) AS last_duration,
-       tail_rows, changed_pairs, time_zone
+       tail_rows, changed_keys, time_zone
   FROM refresh_status;

@@ -60,7 +60,7 @@ my $views = q{SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM (
     UNION ALL SELECT c::text FROM platform_metrics.churned_teams c
     UNION ALL SELECT p::text FROM platform_metrics.post_launch_adoption p) v};
 my $src_views = $node->safe_psql('dump_src', $views);
-is($node->safe_psql('dump_dst', 'SELECT watermark || \',\' || (tail_rows = (SELECT count(*) FROM platform_metrics.usage_events)) FROM platform_metrics.refresh_status'),
+is($node->safe_psql('dump_dst', 'SELECT watermark || \',\' || (tail_rows = (SELECT count(*) FROM platform_metrics.usage_events)) FROM platform_metrics.refresh_status WHERE watermark IS NOT NULL'),
 	'0,true', 'restored: no summaries yet, every row in the tail');
 is($node->safe_psql('dump_dst', $views), $src_views, 'restored: the usage views answer as in the source (from raw)');
 $node->safe_psql('dump_dst', 'CALL platform_metrics.refresh()');
@@ -70,7 +70,7 @@ INSERT INTO platform_metrics.usage_events (event_id, team, capability, occurred_
 SELECT 'after-restore', team, capability, occurred_at FROM platform_metrics.usage_events LIMIT 1;
 SELECT (SELECT seq FROM platform_metrics.usage_events WHERE event_id = 'after-restore')
        > (SELECT max(seq) FROM platform_metrics.usage_events WHERE event_id <> 'after-restore'),
-       (SELECT tail_rows FROM platform_metrics.refresh_status)}),
+       (SELECT tail_rows FROM platform_metrics.refresh_status WHERE watermark IS NOT NULL)}),
 	"t|1", 'a row inserted after the restore is numbered above the restored ones, in the tail');
 
 $node->stop;

@@ -57,7 +57,7 @@ $$;
 -- summarised events + tail rows - raw rows (0 when every row is counted once)
 CREATE FUNCTION public.balance() RETURNS bigint LANGUAGE sql AS $$
     SELECT coalesce((SELECT sum(events) FROM platform_metrics.usage_team_summary), 0)
-         + (SELECT tail_rows FROM platform_metrics.refresh_status)
+         + (SELECT tail_rows FROM platform_metrics.refresh_status WHERE watermark IS NOT NULL)
          - (SELECT count(*) FROM platform_metrics.usage_events)
 $$;
 });
@@ -67,7 +67,7 @@ ok($node->poll_query_until('postgres',
 	'the refresh worker runs');
 
 # Clients ingest while the worker refreshes.
-my $refreshes_before = $node->safe_psql('postgres', 'SELECT refreshes FROM platform_metrics.refresh_status');
+my $refreshes_before = $node->safe_psql('postgres', 'SELECT refreshes FROM platform_metrics.refresh_status WHERE watermark IS NOT NULL');
 my $start = time;
 for my $b (1 .. 40)
 {
@@ -77,26 +77,26 @@ for my $b (1 .. 40)
 }
 note(sprintf('40 batches in %.1f s', time - $start));
 ok($node->poll_query_until('postgres',
-		qq{SELECT refreshes >= $refreshes_before + 2 AND tail_rows = 0 FROM platform_metrics.refresh_status}),
+		qq{SELECT refreshes >= $refreshes_before + 2 AND tail_rows = 0 FROM platform_metrics.refresh_status WHERE watermark IS NOT NULL}),
 	'the worker folded every batch by itself');
 is($node->safe_psql('postgres', 'SELECT public.mismatches() || \',\' || public.balance()'), '0,0',
 	'after the worker\'s refreshes the views equal raw and every row is counted once');
-is($node->safe_psql('postgres', 'SELECT rows_folded FROM platform_metrics.refresh_status'), '8000',
+is($node->safe_psql('postgres', 'SELECT rows_folded FROM platform_metrics.refresh_status WHERE watermark IS NOT NULL'), '8000',
 	'the worker folded the 8000 events');
 
 # refresh_interval = 0 stops it; a new interval starts it again.
 $node->append_conf('postgresql.conf', 'platform_metrics.refresh_interval = 0');
 $node->reload;
 sleep 2;    # a refresh already running when the reload arrives may finish
-my $stopped_at = $node->safe_psql('postgres', 'SELECT refreshes FROM platform_metrics.refresh_status');
+my $stopped_at = $node->safe_psql('postgres', 'SELECT refreshes FROM platform_metrics.refresh_status WHERE watermark IS NOT NULL');
 $node->safe_psql('postgres', 'SELECT accepted FROM platform_metrics.ingest(public.batch(41))');
 sleep 3;
-is($node->safe_psql('postgres', 'SELECT refreshes || \',\' || tail_rows FROM platform_metrics.refresh_status'),
+is($node->safe_psql('postgres', 'SELECT refreshes || \',\' || tail_rows FROM platform_metrics.refresh_status WHERE watermark IS NOT NULL'),
 	"$stopped_at,200", 'refresh_interval = 0: no refresh, the new batch stays in the tail');
 is($node->safe_psql('postgres', 'SELECT public.mismatches()'), '0', 'the views count the tail');
 $node->append_conf('postgresql.conf', 'platform_metrics.refresh_interval = 1');
 $node->reload;
-ok($node->poll_query_until('postgres', q{SELECT tail_rows = 0 FROM platform_metrics.refresh_status}),
+ok($node->poll_query_until('postgres', q{SELECT tail_rows = 0 FROM platform_metrics.refresh_status WHERE watermark IS NOT NULL}),
 	'a reload with an interval starts the refreshes again');
 
 # Stop the worker for the crash test: the test's own refresh is the one killed.
@@ -111,7 +111,7 @@ SELECT 'big-' || i, 'team-' || i % 50, 'cap-' || i % 5, now() - (i % 400) * inte
 DELETE FROM platform_metrics.usage_events WHERE event_id LIKE 'b1-%';
 });
 my $before = $node->safe_psql('postgres',
-	'SELECT watermark || \',\' || refreshes || \',\' || (SELECT sum(events) FROM platform_metrics.usage_team_summary) FROM platform_metrics.refresh_status');
+	'SELECT watermark || \',\' || refreshes || \',\' || (SELECT sum(events) FROM platform_metrics.usage_team_summary) FROM platform_metrics.refresh_status WHERE watermark IS NOT NULL');
 
 # A full rebuild of 608k rows, killed while it runs.
 my ($out, $err) = ('', '');
@@ -134,14 +134,14 @@ for (1 .. 30) { last if $started = $node->start(fail_ok => 1); $node->{_pid} = u
 ok($started, 'the node restarts after the crash');
 
 is($node->safe_psql('postgres',
-		'SELECT watermark || \',\' || refreshes || \',\' || (SELECT sum(events) FROM platform_metrics.usage_team_summary) FROM platform_metrics.refresh_status'),
+		'SELECT watermark || \',\' || refreshes || \',\' || (SELECT sum(events) FROM platform_metrics.usage_team_summary) FROM platform_metrics.refresh_status WHERE watermark IS NOT NULL'),
 	$before, 'after recovery the summaries are those of the last committed refresh');
 is($node->safe_psql('postgres', 'SELECT public.mismatches()'), '0', 'after recovery the views equal raw');
-is($node->safe_psql('postgres', 'SELECT changed_pairs > 0 FROM platform_metrics.refresh_status'), 't',
+is($node->safe_psql('postgres', 'SELECT changed_keys > 0 FROM platform_metrics.refresh_status WHERE watermark IS NOT NULL'), 't',
 	'the DELETE\'s marks survived the crash');
 $node->safe_psql('postgres', 'CALL platform_metrics.refresh()');
 is($node->safe_psql('postgres',
-		'SELECT public.mismatches() || \',\' || public.balance() || \',\' || tail_rows || \',\' || changed_pairs FROM platform_metrics.refresh_status'),
+		'SELECT public.mismatches() || \',\' || public.balance() || \',\' || tail_rows || \',\' || changed_keys FROM platform_metrics.refresh_status WHERE watermark IS NOT NULL'),
 	'0,0,0,0', 'a refresh after recovery folds the tail and the marks; the views still equal raw');
 
 $node->stop;
