@@ -581,7 +581,9 @@ CREATE OR REPLACE VIEW @extschema@.pm_survey_cells WITH (security_barrier) AS
 SELECT c.wave, c.capability, c.team, c.s, c.n, c.hidden, c.question, c.ls
   FROM @extschema@.survey_cell_summary c
   JOIN @extschema@.pm_survey_summary_waves sw ON sw.wave = c.wave
- WHERE sw.k = @extschema@.min_group_size()
+  -- (still closed: a superuser who reopens a wave while a refresh computes it is not marked)
+  JOIN @extschema@.survey_waves w ON w.wave = c.wave
+ WHERE sw.k = @extschema@.min_group_size() AND w.closed_at IS NOT NULL
    AND NOT EXISTS (SELECT FROM @extschema@.pm_survey_changed m WHERE m.wave = c.wave)
 UNION ALL
 SELECT l.wave, l.capability, l.team, l.s, l.n, l.hidden, l.question, l.ls
