@@ -75,3 +75,20 @@ BEGIN
     PERFORM pg_catalog.set_config('pm_adopt.privileges', '', true);
 END
 $restore$;
+
+-- (since 1.5, after the privileges adopted above, which may hold the
+-- table-wide INSERT of older versions)
+-- The writer inserts every column but seq (an explicit number at or below
+-- the watermark would never be counted; OVERRIDING SYSTEM VALUE and a COPY
+-- naming seq are refused).  A writer whose INSERT was revoked stays so.
+DO $$
+BEGIN
+    IF EXISTS (SELECT FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) a
+                WHERE c.oid = '@extschema@.usage_events'::regclass AND a.privilege_type = 'INSERT'
+                  AND a.grantee = 'platform_metrics_writer'::regrole) THEN
+        REVOKE INSERT ON @extschema@.usage_events FROM platform_metrics_writer;
+        GRANT INSERT (event_id, team, capability, occurred_at, kind) ON @extschema@.usage_events
+            TO platform_metrics_writer;
+    END IF;
+END
+$$;

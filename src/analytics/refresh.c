@@ -49,7 +49,6 @@ static int	refresh_interval_setting = 60;
 static char *refresh_database_setting = NULL;
 
 static volatile sig_atomic_t got_sighup = false;
-static volatile sig_atomic_t got_sigterm = false;
 
 PG_FUNCTION_INFO_V1(pm_raw_writer);
 PG_FUNCTION_INFO_V1(pm_wait_for_raw_writers);
@@ -155,21 +154,11 @@ worker_sighup(SIGNAL_ARGS)
 	errno = save_errno;
 }
 
-static void
-worker_sigterm(SIGNAL_ARGS)
-{
-	int			save_errno = errno;
-
-	got_sigterm = true;
-	SetLatch(MyLatch);
-	errno = save_errno;
-}
-
 /*
  * One refresh, in its own transaction: CALL <schema>.refresh() when the
- * extension is installed in the database (it may be created or dropped while
- * the worker runs).  An error ends the worker; the postmaster starts it again
- * after bgw_restart_time.
+ * extension is installed in the database at 1.5 or later (it may be created,
+ * updated or dropped while the worker runs).  An error ends the worker; the
+ * postmaster starts it again after bgw_restart_time.
  */
 static void
 worker_refresh_once(void)
@@ -178,13 +167,17 @@ worker_refresh_once(void)
 
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
-	SPI_connect();
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "platform_metrics refresh worker: SPI_connect failed");
 	PushActiveSnapshot(GetTransactionSnapshot());
 	pgstat_report_activity(STATE_RUNNING, "CALL platform_metrics.refresh()");
 
+	/* every operator qualified: search_path is pinned too, but be explicit */
 	ret = SPI_execute("SELECT pg_catalog.quote_ident(n.nspname) FROM pg_catalog.pg_extension e"
-					  " JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace"
-					  " WHERE e.extname = 'platform_metrics_analytics'", true, 1);
+					  " JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) e.extnamespace"
+					  " WHERE e.extname OPERATOR(pg_catalog.=) 'platform_metrics_analytics'"
+					  " AND pg_catalog.string_to_array(e.extversion, '.')::pg_catalog.int4[]"
+					  " OPERATOR(pg_catalog.>=) '{1,5}'::pg_catalog.int4[]", true, 1);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "platform_metrics refresh worker: reading pg_extension failed: %d", ret);
 	if (SPI_processed == 1)
@@ -205,23 +198,38 @@ worker_refresh_once(void)
 	pgstat_report_activity(STATE_IDLE, NULL);
 }
 
+/*
+ * The worker runs as the bootstrap superuser in a database whose owner may
+ * not be one: nothing the database or its owner set may steer what it runs.
+ * search_path is pinned (an operator or function a database owner put
+ * first would run as superuser), and so are the transaction settings
+ * refresh() needs.  SIGTERM (shutdown, pg_terminate_backend) ends a refresh
+ * at once, like any backend's query (die).
+ */
 void
 pm_refresh_worker_main(Datum arg)
 {
 	pqsignal(SIGHUP, worker_sighup);
-	pqsignal(SIGTERM, worker_sigterm);
+	pqsignal(SIGTERM, die);
 	BackgroundWorkerUnblockSignals();
 
 	BackgroundWorkerInitializeConnection(refresh_database_setting, NULL, 0);
+	SetConfigOption("search_path", "pg_catalog, pg_temp", PGC_SUSET, PGC_S_OVERRIDE);
+	SetConfigOption("default_transaction_isolation", "read committed", PGC_SUSET, PGC_S_OVERRIDE);
+	SetConfigOption("default_transaction_read_only", "off", PGC_SUSET, PGC_S_OVERRIDE);
+	SetConfigOption("statement_timeout", "0", PGC_SUSET, PGC_S_OVERRIDE);
+	SetConfigOption("lock_timeout", "0", PGC_SUSET, PGC_S_OVERRIDE);
+	SetConfigOption("idle_in_transaction_session_timeout", "0", PGC_SUSET, PGC_S_OVERRIDE);
 	pgstat_report_appname("platform_metrics refresh worker");
 	ereport(LOG,
 			(errmsg("platform_metrics refresh worker started for database \"%s\"",
 					refresh_database_setting)));
 
-	while (!got_sigterm)
+	for (;;)
 	{
 		long		wait_ms;
 
+		CHECK_FOR_INTERRUPTS();
 		if (got_sighup)
 		{
 			got_sighup = false;
@@ -235,7 +243,5 @@ pm_refresh_worker_main(Datum arg)
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
 						 wait_ms, PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
-		CHECK_FOR_INTERRUPTS();
 	}
-	proc_exit(0);
 }

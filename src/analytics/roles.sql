@@ -14,7 +14,8 @@ BEGIN
     END IF;
 END
 $$;
--- The writer inserts raw rows (INSERT, COPY) and completes onboarding and
+-- The writer inserts raw rows (INSERT, COPY; usage_events: every column but
+-- seq, summaries.sql narrows the grant) and completes onboarding and
 -- feedback rows (the completion columns only, reading just what its WHERE
 -- needs); it registers nothing, deletes nothing, reads no survey row and no view.
 GRANT INSERT ON @extschema@.survey_responses, @extschema@.usage_events, @extschema@.onboarding,

@@ -139,8 +139,12 @@ taken_up AS (
                                           ELSE g.m END) AS week,
            count(*) AS teams
       FROM (SELECT p.capability, p.first_use_at AS first_at, c.launched_at,
+                   -- within [-1, the weeks so far + 2], so that launched_at
+                   -- plus m + 1 weeks stays in range (beyond: no week shows it)
                    CASE WHEN p.first_use_at = '-infinity' THEN -1
-                        ELSE floor(extract(epoch FROM p.first_use_at - c.launched_at) / 604800)::integer END AS m
+                        ELSE least(greatest(floor(extract(epoch FROM p.first_use_at - c.launched_at) / 604800), -1),
+                                   greatest(0, floor(extract(epoch FROM now() - c.launched_at) / 604800)) + 2)::integer
+                        END AS m
               FROM @extschema@.pm_usage_per_team p JOIN @extschema@.capabilities c ON c.capability = p.capability
              WHERE p.first_use_at < 'infinity') g
      GROUP BY 1, 2)

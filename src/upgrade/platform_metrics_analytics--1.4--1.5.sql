@@ -17,6 +17,17 @@ COMMENT ON SEQUENCE @extschema@.usage_events_seq_seq IS 'Numbers usage_events.se
 -- their numbers and new ones are numbered above them
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.usage_events_seq_seq', '');
 CREATE INDEX IF NOT EXISTS usage_events_seq_brin ON @extschema@.usage_events USING brin (seq) WITH (autosummarize = on);
+-- Monthly cohorts need finite times (ingest() refused infinity already).
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_constraint c
+                    WHERE c.conrelid = '@extschema@.usage_events'::regclass
+                      AND c.conname = 'usage_events_occurred_at_finite') THEN
+        ALTER TABLE @extschema@.usage_events ADD CONSTRAINT usage_events_occurred_at_finite
+            CHECK (pg_catalog.isfinite(occurred_at));
+    END IF;
+END
+$$;
 
 -- Per raw table: the watermark and what the last refresh did.
 CREATE TABLE IF NOT EXISTS @extschema@.pm_refresh_state (
@@ -97,6 +108,8 @@ BEGIN
         DELETE FROM @extschema@.usage_team_summary;
         DELETE FROM @extschema@.usage_cohort_summary;
         DELETE FROM @extschema@.pm_usage_changed;
+        -- (TRUNCATE ... RESTART IDENTITY numbers the next rows from 1 again)
+        UPDATE @extschema@.pm_refresh_state SET watermark = 0 WHERE source = 'usage_events';
     ELSIF TG_OP = 'UPDATE' THEN
         INSERT INTO @extschema@.pm_usage_changed (capability, team)
         SELECT o.capability, o.team FROM old_rows o UNION SELECT n.capability, n.team FROM new_rows n;
@@ -121,6 +134,12 @@ CREATE OR REPLACE TRIGGER pm_usage_events_deleted AFTER DELETE ON @extschema@.us
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_usage_events_changed();
 CREATE OR REPLACE TRIGGER pm_usage_events_truncated AFTER TRUNCATE ON @extschema@.usage_events
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_usage_events_changed();
+-- They fire in replica sessions too (logical replication's apply, restores
+-- with session_replication_role = replica): a change they missed would stay
+-- wrong in the summaries.
+ALTER TABLE @extschema@.usage_events ENABLE ALWAYS TRIGGER pm_usage_events_writer,
+    ENABLE ALWAYS TRIGGER pm_usage_events_updated, ENABLE ALWAYS TRIGGER pm_usage_events_deleted,
+    ENABLE ALWAYS TRIGGER pm_usage_events_truncated;
 
 -- The survey views' cells (pm_survey_cells) of the closed waves: a closed
 -- wave's answers do not change (waves.sql), so its cells are computed once,
@@ -201,6 +220,9 @@ CREATE OR REPLACE TRIGGER pm_survey_responses_deleted AFTER DELETE ON @extschema
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_survey_answers_changed();
 CREATE OR REPLACE TRIGGER pm_survey_responses_truncated AFTER TRUNCATE ON @extschema@.survey_responses
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_survey_answers_changed();
+ALTER TABLE @extschema@.survey_responses ENABLE ALWAYS TRIGGER pm_survey_responses_inserted,
+    ENABLE ALWAYS TRIGGER pm_survey_responses_updated, ENABLE ALWAYS TRIGGER pm_survey_responses_deleted,
+    ENABLE ALWAYS TRIGGER pm_survey_responses_truncated;
 
 -- A wave reopened, renamed or removed (superusers only), or a question's
 -- scoring changed: the waves concerned are marked.
@@ -229,6 +251,48 @@ CREATE OR REPLACE TRIGGER pm_survey_questions_changed AFTER UPDATE ON @extschema
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_survey_catalog_changed();
 CREATE OR REPLACE TRIGGER pm_survey_questions_removed AFTER DELETE ON @extschema@.survey_questions
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.pm_survey_catalog_changed();
+
+-- pm_fold_cohorts(lo, hi, wanted, skipped): merges the monthly cohorts of the
+-- uses numbered (lo, hi] into usage_cohort_summary, for the capabilities in
+-- wanted (NULL: all) and not in skipped.  A capability whose activity the matrix
+-- cannot hold (more than 10,000 months: a use in the year 294276) gets no
+-- summary and is marked, so that capability_retention reads it from raw
+-- (and fails there as it would without summaries) while the rest are folded.
+CREATE OR REPLACE FUNCTION @extschema@.pm_fold_cohorts(lo bigint, hi bigint, wanted text[], skipped text[]) RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    cap text;
+BEGIN
+    BEGIN
+        INSERT INTO @extschema@.usage_cohort_summary AS s
+        SELECT u.capability, @extschema@.churn_cohort(u.team, u.occurred_at, '1 month')
+          FROM @extschema@.usage_events u
+         WHERE u.seq > lo AND u.seq <= hi AND u.kind <> 'abandon'
+           AND (wanted IS NULL OR u.capability = ANY (wanted)) AND u.capability <> ALL (skipped)
+         GROUP BY u.capability
+        ON CONFLICT (capability) DO UPDATE SET matrix = s.matrix OPERATOR(@extschema@.+) excluded.matrix;
+    EXCEPTION WHEN program_limit_exceeded THEN
+        FOR cap IN SELECT DISTINCT u.capability FROM @extschema@.usage_events u
+                    WHERE u.seq > lo AND u.seq <= hi AND u.kind <> 'abandon'
+                      AND (wanted IS NULL OR u.capability = ANY (wanted)) AND u.capability <> ALL (skipped) LOOP
+            BEGIN
+                INSERT INTO @extschema@.usage_cohort_summary AS s
+                SELECT u.capability, @extschema@.churn_cohort(u.team, u.occurred_at, '1 month')
+                  FROM @extschema@.usage_events u
+                 WHERE u.seq > lo AND u.seq <= hi AND u.kind <> 'abandon' AND u.capability = cap
+                 GROUP BY u.capability
+                ON CONFLICT (capability) DO UPDATE SET matrix = s.matrix OPERATOR(@extschema@.+) excluded.matrix;
+            EXCEPTION WHEN program_limit_exceeded THEN
+                DELETE FROM @extschema@.usage_cohort_summary c WHERE c.capability = cap;
+                INSERT INTO @extschema@.pm_usage_changed (capability, team) VALUES (cap, '');
+            END;
+        END LOOP;
+    END;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.pm_fold_cohorts(bigint, bigint, text[], text[]) IS
+    'Internal (refresh()): merges the monthly cohorts of the uses numbered (lo, hi] into usage_cohort_summary; a capability whose matrix cannot hold its activity is marked instead';
+REVOKE ALL ON FUNCTION @extschema@.pm_fold_cohorts(bigint, bigint, text[], text[]) FROM PUBLIC;
 
 -- refresh(): folds the raw rows that arrived since the last refresh into the
 -- summaries and recomputes the marked pairs; full => true rebuilds them from
@@ -260,15 +324,20 @@ BEGIN
             USING ERRCODE = '25000',
                   HINT = 'Each step of a refresh reads the rows committed before it; call it outside a REPEATABLE READ or SERIALIZABLE transaction.';
     END IF;
-    SELECT * INTO STRICT st FROM @extschema@.pm_refresh_state s WHERE s.source = 'usage_events' FOR UPDATE;
-    zone := coalesce(refresh.time_zone, st.time_zone);
     IF refresh.time_zone IS NOT NULL THEN
-        IF NOT EXISTS (SELECT FROM pg_catalog.pg_timezone_names z WHERE z.name = refresh.time_zone)
-           AND NOT EXISTS (SELECT FROM pg_catalog.pg_timezone_abbrevs a WHERE a.abbrev = refresh.time_zone) THEN
+        BEGIN
+            PERFORM set_config('TimeZone', refresh.time_zone, true);
+        EXCEPTION WHEN invalid_parameter_value THEN
             RAISE EXCEPTION 'time zone "%" not recognized', refresh.time_zone
                 USING ERRCODE = '22023', HINT = 'Pass a name from pg_timezone_names, e.g. Europe/Berlin.';
-        END IF;
+        END;
+        PERFORM set_config('TimeZone', old_zone, true);
     END IF;
+    -- the raw tables first, then the state: a TRUNCATE (which empties the
+    -- summaries from its trigger) takes them in the same order
+    LOCK TABLE @extschema@.usage_events, @extschema@.survey_responses IN ACCESS SHARE MODE;
+    SELECT * INTO STRICT st FROM @extschema@.pm_refresh_state s WHERE s.source = 'usage_events' FOR UPDATE;
+    zone := coalesce(refresh.time_zone, st.time_zone);
     rebuild := refresh."full" OR zone IS DISTINCT FROM st.time_zone;
 
     -- every row numbered up to hi has committed or aborted once the writers
@@ -296,11 +365,7 @@ BEGIN
          WHERE u.seq <= hi
          GROUP BY u.capability, u.team;
         GET DIAGNOSTICS pairs = ROW_COUNT;
-        INSERT INTO @extschema@.usage_cohort_summary
-        SELECT u.capability, @extschema@.churn_cohort(u.team, u.occurred_at, '1 month')
-          FROM @extschema@.usage_events u
-         WHERE u.seq <= hi AND u.kind <> 'abandon'
-         GROUP BY u.capability;
+        PERFORM @extschema@.pm_fold_cohorts(0, hi, NULL, '{}');
         SELECT coalesce(sum(s.events), 0) INTO folded FROM @extschema@.usage_team_summary s;
     ELSE
         -- marked pairs: recomputed from raw; their capabilities' cohorts too
@@ -322,11 +387,7 @@ BEGIN
              WHERE u.seq <= hi
              GROUP BY u.capability, u.team;
             DELETE FROM @extschema@.usage_cohort_summary s WHERE s.capability = ANY (caps);
-            INSERT INTO @extschema@.usage_cohort_summary
-            SELECT u.capability, @extschema@.churn_cohort(u.team, u.occurred_at, '1 month')
-              FROM @extschema@.usage_events u
-             WHERE u.capability = ANY (caps) AND u.seq <= hi AND u.kind <> 'abandon'
-             GROUP BY u.capability;
+            PERFORM @extschema@.pm_fold_cohorts(0, hi, ARRAY(SELECT DISTINCT c FROM unnest(caps) c), '{}');
         END IF;
         -- the tail, except what was just recomputed
         WITH tail AS MATERIALIZED (
@@ -349,13 +410,7 @@ BEGIN
                    last_use_at = greatest(s.last_use_at, excluded.last_use_at),
                    last_abandon_at = greatest(s.last_abandon_at, excluded.last_abandon_at))
         SELECT coalesce(sum(t.events), 0) INTO folded FROM tail t;
-        INSERT INTO @extschema@.usage_cohort_summary AS s
-        SELECT u.capability, @extschema@.churn_cohort(u.team, u.occurred_at, '1 month')
-          FROM @extschema@.usage_events u
-         WHERE u.seq > st.watermark AND u.seq <= hi AND u.kind <> 'abandon'
-           AND u.capability <> ALL (caps)
-         GROUP BY u.capability
-        ON CONFLICT (capability) DO UPDATE SET matrix = s.matrix OPERATOR(@extschema@.+) excluded.matrix;
+        PERFORM @extschema@.pm_fold_cohorts(st.watermark, hi, NULL, ARRAY(SELECT DISTINCT c FROM unnest(caps) c));
     END IF;
     DELETE FROM @extschema@.pm_usage_changed c WHERE c.id = ANY (seen);
     PERFORM set_config('TimeZone', old_zone, true);
@@ -488,6 +543,21 @@ COMMENT ON COLUMN @extschema@.refresh_status.lag IS 'Time since the last refresh
 COMMENT ON COLUMN @extschema@.refresh_status.tail_rows IS 'Rows the views read from raw: above the watermark (survey_responses: answers of closed waves not summarised for the session''s threshold)';
 COMMENT ON COLUMN @extschema@.refresh_status.changed_keys IS 'Updated or deleted (capability, team) pairs (survey_responses: marked waves) the views read from raw until the next refresh';
 GRANT SELECT ON @extschema@.refresh_status TO platform_metrics_reader, platform_metrics_admin;
+
+-- The writer inserts every column but seq (an explicit number at or below
+-- the watermark would never be counted; OVERRIDING SYSTEM VALUE and a COPY
+-- naming seq are refused).  A writer whose INSERT was revoked stays so.
+DO $$
+BEGIN
+    IF EXISTS (SELECT FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) a
+                WHERE c.oid = '@extschema@.usage_events'::regclass AND a.privilege_type = 'INSERT'
+                  AND a.grantee = 'platform_metrics_writer'::regrole) THEN
+        REVOKE INSERT ON @extschema@.usage_events FROM platform_metrics_writer;
+        GRANT INSERT (event_id, team, capability, occurred_at, kind) ON @extschema@.usage_events
+            TO platform_metrics_writer;
+    END IF;
+END
+$$;
 
 -- The survey cells: the closed waves' from the summary (survey_views.sql).
 CREATE OR REPLACE VIEW @extschema@.pm_survey_cells_live WITH (security_barrier) AS
@@ -697,8 +767,12 @@ taken_up AS (
                                           ELSE g.m END) AS week,
            count(*) AS teams
       FROM (SELECT p.capability, p.first_use_at AS first_at, c.launched_at,
+                   -- within [-1, the weeks so far + 2], so that launched_at
+                   -- plus m + 1 weeks stays in range (beyond: no week shows it)
                    CASE WHEN p.first_use_at = '-infinity' THEN -1
-                        ELSE floor(extract(epoch FROM p.first_use_at - c.launched_at) / 604800)::integer END AS m
+                        ELSE least(greatest(floor(extract(epoch FROM p.first_use_at - c.launched_at) / 604800), -1),
+                                   greatest(0, floor(extract(epoch FROM now() - c.launched_at) / 604800)) + 2)::integer
+                        END AS m
               FROM @extschema@.pm_usage_per_team p JOIN @extschema@.capabilities c ON c.capability = p.capability
              WHERE p.first_use_at < 'infinity') g
      GROUP BY 1, 2)
