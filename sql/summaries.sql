@@ -242,8 +242,8 @@ SELECT pm_test.error_of($$INSERT INTO platform_metrics.usage_events (event_id, t
 RESET ROLE;
 DROP ROLE pm_sm_writer;
 -- times must be finite (monthly cohorts); ingest() refused them already
-SELECT pm_test.error_of($$INSERT INTO platform_metrics.usage_events (event_id, team, capability, occurred_at)
-                          VALUES ('sm-inf', 'sm-1', 'sm-cap-1', 'infinity')$$);
+SELECT regexp_replace(pm_test.error_of($$INSERT INTO platform_metrics.usage_events (event_id, team, capability, occurred_at)
+                          VALUES ('sm-inf', 'sm-1', 'sm-cap-1', 'infinity')$$), ', use, [0-9]+\)', ', use, <seq>)') AS error;
 -- a first use at the end of the timestamp range: post_launch_adoption stays in range
 INSERT INTO usage_events (event_id, team, capability, occurred_at) VALUES
     ('sm-far', 'sm-29', 'sm-cap-2', '294276-12-31 23:59:59+00'), ('sm-early', 'sm-28', 'sm-cap-2', '4714-11-25 00:00:00+00 BC');
