@@ -234,7 +234,7 @@ SELECT p.oid::regprocedure, p.proacl FROM pg_proc p
                          'pm_survey_questions_check', 'pm_survey_answers_in_scale', 'pm_question_comments',
                          'pm_devex_index', 'pm_survey_drivers', 'refresh', 'pm_raw_writer',
                          'pm_wait_for_raw_writers', 'pm_usage_events_changed', 'pm_survey_answers_changed',
-                         'pm_survey_catalog_changed') ORDER BY 1;
+                         'pm_survey_catalog_changed', 'pm_fold_cohorts') ORDER BY 1;
 };
 sub dumped_grants
 {
