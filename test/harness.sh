@@ -347,7 +347,7 @@ bench_analytics() {
     psql_q -d postgres -c 'CREATE DATABASE analytics'
     psql_q -d analytics -c 'CREATE EXTENSION platform_metrics_analytics CASCADE'
     local uses=${PM_BENCH_USES:-200}
-    say "(uses_per_week $uses: about 50M usage events at 200)"
+    say "(uses_per_week $uses: about 50M usage events at 200, IO-bound on index upkeep: ~45 min here; PM_BENCH_USES=20 makes ~5M)"
     psql_q -d analytics -v scale="$scale" -v capability_questions=6 -v onboarding_per_scale=1000 \
         -v uses_per_week="$uses" -f test/demo/generate.sql
     "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d analytics -f test/bench/views.sql
