@@ -304,7 +304,7 @@ EOF
     say "refresh worker started (every 10s); waiting for its first refresh"
     local tries
     for tries in $(seq 1 60); do
-        [ "$("$PGBIN/psql" -X -At -d demo -c 'SELECT refreshes > 0 FROM platform_metrics.refresh_status')" = t ] && break
+        [ "$("$PGBIN/psql" -X -At -d demo -c "SELECT refreshes > 0 FROM platform_metrics.refresh_status WHERE source = 'usage_events'")" = t ] && break
         sleep 1
     done
     say "dashboard queries (test/demo/dashboard.sql)"
