@@ -90,9 +90,7 @@ answers AS (
       JOIN @extschema@.survey_waves w ON w.wave = r.wave
      WHERE w.closed_at IS NOT NULL
        -- (since 1.5: not the waves pm_survey_cells reads from the summary)
-       AND NOT EXISTS (SELECT FROM @extschema@.pm_survey_summary_waves sw
-                        WHERE sw.wave = w.wave AND sw.k = @extschema@.min_group_size()
-                          AND NOT EXISTS (SELECT FROM @extschema@.pm_survey_changed m WHERE m.wave = w.wave))
+       AND w.wave NOT IN (SELECT x.wave FROM @extschema@.pm_survey_summarised_waves x)
      GROUP BY r.wave, r.question, CASE WHEN r.capability IS NULL THEN r.team END, r.capability),
 keyed AS (
     -- the order the teams are hidden in, per question and wave: small teams
@@ -165,11 +163,7 @@ COMMENT ON VIEW @extschema@.pm_survey_cells_live IS
 CREATE OR REPLACE VIEW @extschema@.pm_survey_cells WITH (security_barrier) AS
 SELECT c.wave, c.capability, c.team, c.s, c.n, c.hidden, c.question, c.ls
   FROM @extschema@.survey_cell_summary c
-  JOIN @extschema@.pm_survey_summary_waves sw ON sw.wave = c.wave
-  -- (still closed: a superuser who reopens a wave while a refresh computes it is not marked)
-  JOIN @extschema@.survey_waves w ON w.wave = c.wave
- WHERE sw.k = @extschema@.min_group_size() AND w.closed_at IS NOT NULL
-   AND NOT EXISTS (SELECT FROM @extschema@.pm_survey_changed m WHERE m.wave = c.wave)
+  JOIN @extschema@.pm_survey_summarised_waves x ON x.wave = c.wave
 UNION ALL
 SELECT l.wave, l.capability, l.team, l.s, l.n, l.hidden, l.question, l.ls
   FROM @extschema@.pm_survey_cells_live l;

@@ -126,10 +126,14 @@ COMMENT ON COLUMN @extschema@.churned_teams.status IS 'moved back (its latest ev
 -- running count of the week each team took it up.
 CREATE OR REPLACE VIEW @extschema@.post_launch_adoption WITH (security_barrier) AS
 WITH eligible AS (SELECT count(*) AS n FROM @extschema@.teams),
+launched AS (
+    -- whole weeks since launch, so far
+    SELECT c.capability, c.launched_at,
+           greatest(0, floor(extract(epoch FROM now() - c.launched_at) / 604800))::integer AS weeks
+      FROM @extschema@.capabilities c),
 weeks AS (
-    SELECT c.capability, w.week
-      FROM @extschema@.capabilities c
-           CROSS JOIN LATERAL generate_series(0, greatest(0, floor(extract(epoch FROM now() - c.launched_at) / 604800)::integer)) AS w(week)),
+    SELECT l.capability, w.week
+      FROM launched l CROSS JOIN LATERAL generate_series(0, l.weeks) AS w(week)),
 taken_up AS (
     -- the first week whose end is after the team's first use: the number m of
     -- week ends at or before it (estimated from the seconds, then corrected
@@ -143,9 +147,9 @@ taken_up AS (
                    -- plus m + 1 weeks stays in range (beyond: no week shows it)
                    CASE WHEN p.first_use_at = '-infinity' THEN -1
                         ELSE least(greatest(floor(extract(epoch FROM p.first_use_at - c.launched_at) / 604800), -1),
-                                   greatest(0, floor(extract(epoch FROM now() - c.launched_at) / 604800)) + 2)::integer
+                                   c.weeks + 2)::integer
                         END AS m
-              FROM @extschema@.pm_usage_per_team p JOIN @extschema@.capabilities c ON c.capability = p.capability
+              FROM @extschema@.pm_usage_per_team p JOIN launched c ON c.capability = p.capability
              WHERE p.first_use_at < 'infinity') g
      GROUP BY 1, 2)
 SELECT w.capability, w.week AS weeks_since_launch,

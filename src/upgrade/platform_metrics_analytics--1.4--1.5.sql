@@ -178,8 +178,22 @@ COMMENT ON TABLE @extschema@.pm_survey_changed IS
 COMMENT ON SEQUENCE @extschema@.pm_survey_changed_id_seq IS 'Numbers pm_survey_changed.id';
 CREATE INDEX IF NOT EXISTS pm_survey_changed_wave ON @extschema@.pm_survey_changed (wave);
 
+-- The waves pm_survey_cells reads from the summary: summarised for the
+-- session's threshold, still closed, not marked changed.  Every other closed
+-- wave is computed (pm_survey_cells_live): one definition for both sides.
+CREATE OR REPLACE VIEW @extschema@.pm_survey_summarised_waves AS
+SELECT sw.wave
+  FROM @extschema@.pm_survey_summary_waves sw
+  JOIN @extschema@.survey_waves w ON w.wave = sw.wave
+ WHERE sw.k = @extschema@.min_group_size() AND w.closed_at IS NOT NULL
+   AND NOT EXISTS (SELECT FROM @extschema@.pm_survey_changed m WHERE m.wave = sw.wave);
+COMMENT ON VIEW @extschema@.pm_survey_summarised_waves IS
+    'Internal: the closed waves whose cells pm_survey_cells reads from survey_cell_summary (the others are computed)';
+
 CREATE OR REPLACE FUNCTION @extschema@.pm_survey_answers_changed() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    touched text[];
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
         DELETE FROM @extschema@.survey_cell_summary;
@@ -187,25 +201,20 @@ BEGIN
         DELETE FROM @extschema@.pm_survey_changed;
         RETURN NULL;
     END IF;
+    IF TG_OP = 'INSERT' THEN
+        SELECT pg_catalog.array_agg(DISTINCT n.wave) INTO touched FROM new_rows n;
+    ELSIF TG_OP = 'UPDATE' THEN
+        SELECT pg_catalog.array_agg(t.wave) INTO touched
+          FROM (SELECT o.wave FROM old_rows o UNION SELECT n.wave FROM new_rows n) t;
+    ELSE
+        SELECT pg_catalog.array_agg(DISTINCT o.wave) INTO touched FROM old_rows o;
+    END IF;
     -- FOR SHARE: a wave cannot close (and be summarised) while this
     -- transaction writes to it; a closed one is marked
-    IF TG_OP = 'INSERT' THEN
-        INSERT INTO @extschema@.pm_survey_changed (wave)
-        SELECT w.wave FROM (SELECT x.wave, x.closed_at FROM @extschema@.survey_waves x
-                             WHERE x.wave IN (SELECT n.wave FROM new_rows n) FOR SHARE) w
-         WHERE w.closed_at IS NOT NULL;
-    ELSIF TG_OP = 'UPDATE' THEN
-        INSERT INTO @extschema@.pm_survey_changed (wave)
-        SELECT w.wave FROM (SELECT x.wave, x.closed_at FROM @extschema@.survey_waves x
-                             WHERE x.wave IN (SELECT o.wave FROM old_rows o UNION SELECT n.wave FROM new_rows n)
-                               FOR SHARE) w
-         WHERE w.closed_at IS NOT NULL;
-    ELSE
-        INSERT INTO @extschema@.pm_survey_changed (wave)
-        SELECT w.wave FROM (SELECT x.wave, x.closed_at FROM @extschema@.survey_waves x
-                             WHERE x.wave IN (SELECT o.wave FROM old_rows o) FOR SHARE) w
-         WHERE w.closed_at IS NOT NULL;
-    END IF;
+    INSERT INTO @extschema@.pm_survey_changed (wave)
+    SELECT w.wave FROM (SELECT x.wave, x.closed_at FROM @extschema@.survey_waves x
+                         WHERE x.wave = ANY (touched) FOR SHARE) w
+     WHERE w.closed_at IS NOT NULL;
     RETURN NULL;
 END
 $$;
@@ -425,22 +434,19 @@ BEGIN
         NULL;
     END;
 
-    -- The closed waves' survey cells: waves closed since, computed for
-    -- another threshold, or marked, are (re)computed; a rebuild recomputes all.
+    -- The closed waves' survey cells: every closed wave pm_survey_cells does
+    -- not read from the summary (closed since, summarised for another
+    -- threshold, marked) is computed again; a rebuild computes all.
     SELECT coalesce(pg_catalog.array_agg(c.id), '{}') INTO survey_seen FROM @extschema@.pm_survey_changed c;
     min_k := @extschema@.min_group_size();
     SELECT coalesce(pg_catalog.array_agg(w.wave), '{}') INTO waves
       FROM @extschema@.survey_waves w
      WHERE w.closed_at IS NOT NULL
-       AND (rebuild
-            OR NOT EXISTS (SELECT FROM @extschema@.pm_survey_summary_waves s WHERE s.wave = w.wave AND s.k = min_k)
-            OR w.wave IN (SELECT c.wave FROM @extschema@.pm_survey_changed c WHERE c.id = ANY (survey_seen)));
+       AND (rebuild OR w.wave NOT IN (SELECT x.wave FROM @extschema@.pm_survey_summarised_waves x));
     DELETE FROM @extschema@.survey_cell_summary c
-     WHERE rebuild OR c.wave = ANY (waves)
-        OR c.wave IN (SELECT m.wave FROM @extschema@.pm_survey_changed m WHERE m.id = ANY (survey_seen));
+     WHERE rebuild OR c.wave NOT IN (SELECT x.wave FROM @extschema@.pm_survey_summarised_waves x);
     DELETE FROM @extschema@.pm_survey_summary_waves s
-     WHERE rebuild OR s.wave = ANY (waves)
-        OR s.wave IN (SELECT m.wave FROM @extschema@.pm_survey_changed m WHERE m.id = ANY (survey_seen));
+     WHERE rebuild OR s.wave NOT IN (SELECT x.wave FROM @extschema@.pm_survey_summarised_waves x);
     IF cardinality(waves) > 0 THEN
         -- (their summary rows are gone: pm_survey_cells_live computes them)
         INSERT INTO @extschema@.survey_cell_summary
@@ -490,19 +496,17 @@ SELECT x.capability, x.team, sum(x.events)::bigint AS events, min(x.first_at) AS
           FROM @extschema@.usage_team_summary s
          WHERE NOT EXISTS (SELECT FROM changed c WHERE c.capability = s.capability AND c.team = s.team)
         UNION ALL
-        SELECT u.capability, u.team, 1, u.occurred_at,
-               CASE WHEN u.kind <> 'abandon' THEN u.occurred_at END,
-               CASE WHEN u.kind <> 'abandon' THEN u.occurred_at END,
-               CASE WHEN u.kind = 'abandon' THEN u.occurred_at END
-          FROM @extschema@.usage_events u
-         WHERE u.seq > (SELECT st.watermark FROM st)
-        UNION ALL
-        SELECT u.capability, u.team, 1, u.occurred_at,
-               CASE WHEN u.kind <> 'abandon' THEN u.occurred_at END,
-               CASE WHEN u.kind <> 'abandon' THEN u.occurred_at END,
-               CASE WHEN u.kind = 'abandon' THEN u.occurred_at END
-          FROM changed c JOIN @extschema@.usage_events u ON u.capability = c.capability AND u.team = c.team
-         WHERE u.seq <= (SELECT st.watermark FROM st)) x
+        SELECT r.capability, r.team, 1, r.occurred_at,
+               CASE WHEN r.kind <> 'abandon' THEN r.occurred_at END,
+               CASE WHEN r.kind <> 'abandon' THEN r.occurred_at END,
+               CASE WHEN r.kind = 'abandon' THEN r.occurred_at END
+          FROM (SELECT u.capability, u.team, u.occurred_at, u.kind
+                  FROM @extschema@.usage_events u
+                 WHERE u.seq > (SELECT st.watermark FROM st)
+                UNION ALL
+                SELECT u.capability, u.team, u.occurred_at, u.kind
+                  FROM changed c JOIN @extschema@.usage_events u ON u.capability = c.capability AND u.team = c.team
+                 WHERE u.seq <= (SELECT st.watermark FROM st)) r) x
  GROUP BY x.capability, x.team;
 COMMENT ON VIEW @extschema@.pm_usage_per_team IS
     'Internal: usage per capability and team (summary below the watermark, raw above it and for changed pairs), what the adoption views read';
@@ -522,9 +526,7 @@ SELECT s.source, NULL, NULL, s.last_refresh_at, s.last_full_at, s.last_duration,
        -- answers of closed waves the views compute from raw
        (SELECT count(*) FROM @extschema@.survey_responses r JOIN @extschema@.survey_waves w ON w.wave = r.wave
          WHERE w.closed_at IS NOT NULL
-           AND (NOT EXISTS (SELECT FROM @extschema@.pm_survey_summary_waves x
-                             WHERE x.wave = w.wave AND x.k = @extschema@.min_group_size())
-                OR EXISTS (SELECT FROM @extschema@.pm_survey_changed c WHERE c.wave = w.wave))),
+           AND r.wave NOT IN (SELECT x.wave FROM @extschema@.pm_survey_summarised_waves x)),
        (SELECT count(DISTINCT c.wave) FROM @extschema@.pm_survey_changed c)
   FROM @extschema@.pm_refresh_state s WHERE s.source = 'survey_responses';
 COMMENT ON VIEW @extschema@.refresh_status IS
@@ -575,9 +577,7 @@ answers AS (
       JOIN @extschema@.survey_waves w ON w.wave = r.wave
      WHERE w.closed_at IS NOT NULL
        -- (since 1.5: not the waves pm_survey_cells reads from the summary)
-       AND NOT EXISTS (SELECT FROM @extschema@.pm_survey_summary_waves sw
-                        WHERE sw.wave = w.wave AND sw.k = @extschema@.min_group_size()
-                          AND NOT EXISTS (SELECT FROM @extschema@.pm_survey_changed m WHERE m.wave = w.wave))
+       AND w.wave NOT IN (SELECT x.wave FROM @extschema@.pm_survey_summarised_waves x)
      GROUP BY r.wave, r.question, CASE WHEN r.capability IS NULL THEN r.team END, r.capability),
 keyed AS (
     -- the order the teams are hidden in, per question and wave: small teams
@@ -650,11 +650,7 @@ COMMENT ON VIEW @extschema@.pm_survey_cells_live IS
 CREATE OR REPLACE VIEW @extschema@.pm_survey_cells WITH (security_barrier) AS
 SELECT c.wave, c.capability, c.team, c.s, c.n, c.hidden, c.question, c.ls
   FROM @extschema@.survey_cell_summary c
-  JOIN @extschema@.pm_survey_summary_waves sw ON sw.wave = c.wave
-  -- (still closed: a superuser who reopens a wave while a refresh computes it is not marked)
-  JOIN @extschema@.survey_waves w ON w.wave = c.wave
- WHERE sw.k = @extschema@.min_group_size() AND w.closed_at IS NOT NULL
-   AND NOT EXISTS (SELECT FROM @extschema@.pm_survey_changed m WHERE m.wave = c.wave)
+  JOIN @extschema@.pm_survey_summarised_waves x ON x.wave = c.wave
 UNION ALL
 SELECT l.wave, l.capability, l.team, l.s, l.n, l.hidden, l.question, l.ls
   FROM @extschema@.pm_survey_cells_live l;
@@ -754,10 +750,14 @@ COMMENT ON COLUMN @extschema@.churned_teams.status IS 'moved back (its latest ev
 
 CREATE OR REPLACE VIEW @extschema@.post_launch_adoption WITH (security_barrier) AS
 WITH eligible AS (SELECT count(*) AS n FROM @extschema@.teams),
+launched AS (
+    -- whole weeks since launch, so far
+    SELECT c.capability, c.launched_at,
+           greatest(0, floor(extract(epoch FROM now() - c.launched_at) / 604800))::integer AS weeks
+      FROM @extschema@.capabilities c),
 weeks AS (
-    SELECT c.capability, w.week
-      FROM @extschema@.capabilities c
-           CROSS JOIN LATERAL generate_series(0, greatest(0, floor(extract(epoch FROM now() - c.launched_at) / 604800)::integer)) AS w(week)),
+    SELECT l.capability, w.week
+      FROM launched l CROSS JOIN LATERAL generate_series(0, l.weeks) AS w(week)),
 taken_up AS (
     -- the first week whose end is after the team's first use: the number m of
     -- week ends at or before it (estimated from the seconds, then corrected
@@ -771,9 +771,9 @@ taken_up AS (
                    -- plus m + 1 weeks stays in range (beyond: no week shows it)
                    CASE WHEN p.first_use_at = '-infinity' THEN -1
                         ELSE least(greatest(floor(extract(epoch FROM p.first_use_at - c.launched_at) / 604800), -1),
-                                   greatest(0, floor(extract(epoch FROM now() - c.launched_at) / 604800)) + 2)::integer
+                                   c.weeks + 2)::integer
                         END AS m
-              FROM @extschema@.pm_usage_per_team p JOIN @extschema@.capabilities c ON c.capability = p.capability
+              FROM @extschema@.pm_usage_per_team p JOIN launched c ON c.capability = p.capability
              WHERE p.first_use_at < 'infinity') g
      GROUP BY 1, 2)
 SELECT w.capability, w.week AS weeks_since_launch,

@@ -227,7 +227,7 @@ SELECT c.relname, pg_temp.others(c.relacl), (SELECT string_agg(a.attname || '=' 
                          'question_scores_by_team', 'devex_index', 'survey_drivers', 'time_cost',
                          'pm_refresh_state', 'pm_usage_changed', 'usage_team_summary', 'usage_cohort_summary',
                          'pm_usage_per_team', 'refresh_status', 'pm_survey_summary_waves', 'survey_cell_summary',
-                         'pm_survey_changed', 'pm_survey_cells_live') ORDER BY 1;
+                         'pm_survey_changed', 'pm_survey_cells_live', 'pm_survey_summarised_waves') ORDER BY 1;
 SELECT p.oid::regprocedure, p.proacl FROM pg_proc p
  WHERE p.pronamespace = 'platform_metrics'::regnamespace AND p.proacl IS NOT NULL
    AND p.proname NOT IN ('pm_survey_answers_open', 'pm_survey_waves_stay_closed',
