@@ -58,14 +58,17 @@ ensure_packages() {
 # ---------------------------------------------------------------------------
 # The PostgreSQL to build and test against: one place, from pg_config.
 # PG_CONFIG if given (Debian: /usr/lib/postgresql/NN/bin/pg_config selects a
-# version), else pg_config on PATH when it has PGXS, else Debian 12's
+# version), else pg_config on PATH when it has PGXS and the server headers, else Debian 12's
 # PostgreSQL 15.  Debian's packages for that version are installed when missing.
 # ---------------------------------------------------------------------------
 DEFAULT_PG_MAJOR=15
 
 select_postgresql() {
     if [ -z "${PG_CONFIG:-}" ]; then
-        if command -v pg_config >/dev/null 2>&1 && [ -f "$(pg_config --pgxs 2>/dev/null)" ]; then
+        # (Debian's libpq-dev has a pg_config and postgresql-client-NN its
+        # pgxs.mk; the server headers are postgresql-server-dev-NN's)
+        if command -v pg_config >/dev/null 2>&1 && [ -f "$(pg_config --pgxs 2>/dev/null)" ] &&
+            [ -f "$(pg_config --includedir-server 2>/dev/null)/postgres.h" ]; then
             PG_CONFIG=$(command -v pg_config)
         else
             PG_CONFIG=/usr/lib/postgresql/$DEFAULT_PG_MAJOR/bin/pg_config

@@ -48,7 +48,7 @@ free_port() {
 # version control, test output, build output or packages (git is not needed).
 copy_tree() {
     mkdir -p "$1"
-    tar --exclude=./.git --exclude=./results --exclude=./output_iso --exclude=./tmp_check \
+    tar --exclude=./.git --exclude=./dashboard/node_modules --exclude=./dashboard/build --exclude=./dashboard/.evidence --exclude=./results --exclude=./output_iso --exclude=./tmp_check \
         --exclude=./log --exclude=./dist --exclude='./build-*' --exclude='*.o' --exclude='*.bc' \
         --exclude='*.so' --exclude=./regression.diffs --exclude=./regression.out -cf - . | tar -C "$1" -xf -
 }
