@@ -8,7 +8,8 @@
 #                             (PGHOST, PGPORT, PGUSER); leaves nothing behind in it
 #   make test                 everything, self-contained: packages, build, throwaway cluster
 #   make test-long            the long suites (fuzzing, sqlsmith, memory at size, valgrind)
-#   make demo / demo-stop     a throwaway cluster with sample data and the dashboard queries
+#   make demo / demo-stop     a throwaway cluster with sample data, the dashboard queries and the dashboard (dashboard/)
+#   make test-dashboard       the dashboard over demo data, checked in headless Chromium
 #   make bench [ROWS=N]       benchmarks, ratios measured side by side in one run
 #   make test-matrix          make test on PostgreSQL 17 and 18 (Debian root file systems), cross-version checks
 #   make deb / make dist      Debian packages / the source tarball, into dist/
@@ -119,7 +120,7 @@ installcheck-isolation: submake
 	if [ -n "$$absent" ]; then $(PSQL_ADMIN) -c "DROP ROLE IF EXISTS $$absent" || rc=1; fi; \
 	exit $$rc
 
-.PHONY: test test-long test-matrix demo demo-stop bench deb dist unit clang-check installcheck-isolation install-analytics-module uninstall-analytics-module
+.PHONY: test test-long test-matrix test-dashboard demo demo-stop bench deb dist unit clang-check installcheck-isolation install-analytics-module uninstall-analytics-module
 
 test:
 	@bash test/harness.sh test
@@ -137,6 +138,11 @@ demo:
 
 demo-stop:
 	@bash test/harness.sh demo-stop
+
+# The dashboard (dashboard/) built over demo data and opened page by page in
+# headless Chromium.
+test-dashboard:
+	@bash test/harness.sh test-dashboard
 
 bench:
 	@bash test/harness.sh bench $(ROWS)

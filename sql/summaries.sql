@@ -39,7 +39,7 @@ SELECT c.capability,
  GROUP BY c.capability, c.mandatory, e.n;
 
 CREATE VIEW pg_temp.raw_capability_retention AS
-SELECT c.capability, r.*
+SELECT c.capability, r.*, r.period_start + interval '1 month' <= now() AS complete
   FROM platform_metrics.capabilities c
        CROSS JOIN LATERAL platform_metrics.cohort_rows(
            (SELECT platform_metrics.churn_cohort(u.team, u.occurred_at, '1 month')
@@ -199,6 +199,11 @@ SELECT last_full_at = last_refresh_at AS rebuilt, last_rows = (SELECT count(*) F
 SELECT refreshes AS refreshes_before FROM refresh_status WHERE source = 'usage_events' \gset
 CALL refresh();
 SELECT refreshes - :refreshes_before AS refreshes_since, last_rows, last_keys, last_duration < interval '1 minute' AS quick FROM refresh_status WHERE source = 'usage_events';
+-- (1.6) the intervals in seconds too, for BI tools (lag and duration
+-- swapped or in other units would not match)
+SELECT source, abs(last_duration_seconds - extract(epoch FROM last_duration)::float8) < 1e-6 AS duration_in_seconds,
+       abs(lag_seconds - extract(epoch FROM lag)::float8) < 0.5 AS lag_in_seconds
+  FROM refresh_status ORDER BY source;
 
 -- Another session time zone: the monthly cohorts are summarised in UTC, so
 -- capability_retention reads raw (exact, slower); the other views do not

@@ -97,6 +97,20 @@ SELECT 'eng-' || i, 'a', now() - interval '30 days', now() - interval '30 days' 
 SELECT milestone, start_month = date_trunc('month', now() - interval '30 days') AS right_month,
        started, reached, on_the_way, p50, p75, p90, naive_median
   FROM time_to_value;
+-- (1.6) the same in days for BI tools: p50 10 days, naive median 4 days,
+-- p75/p90 not known (NULL, never 0)
+SELECT p50_days, p75_days, p90_days, naive_median_days FROM time_to_value;
+-- (1.6) the curve for readers, by hand: 5 at risk; arrivals at 2, 4 and 10
+-- days (S = 4/5, 3/5, 2/5); the subject still on its way and the one whose
+-- reached_at is in the future are censored at 30 days (now - started_at),
+-- S stays 2/5.  Greenwood at 2 days: se = sqrt(1/(5*4)) / |ln 0.8| = 1.00220,
+-- S^exp(+-1.95996 se) = 0.8^7.1388 = 0.2038 and 0.8^0.14008 = 0.9692; at 10
+-- days se = sqrt(1/20 + 1/12 + 1/6) / |ln 0.4| = 0.59775: 0.0520 and 0.7528.
+SELECT milestone, start_quarter = date_trunc('quarter', now() - interval '30 days') AS right_quarter,
+       round(days::numeric, 4) AS days, at_risk, reached, censored, round(survival::numeric, 4) AS survival,
+       round(reached_share::numeric, 4) AS reached_share,
+       round(survival_low::numeric, 4) AS low, round(survival_high::numeric, 4) AS high
+  FROM time_to_value_curve ORDER BY days;
 
 -- Usage:
 --   ci (mandatory): a and b used it 5 and 10 days ago; c last 90 days ago (went quiet); d never
@@ -122,6 +136,12 @@ SELECT weeks_since_launch, adopting_teams, adoption_share
   FROM post_launch_adoption WHERE capability = 'templates' ORDER BY 1;
 -- retention: every team that used a capability is in exactly one cohort
 SELECT capability, sum(cohort_size) FILTER (WHERE period_offset = 0) AS teams_in_cohorts
+  FROM capability_retention GROUP BY capability ORDER BY capability;
+-- (1.6) complete: a month is over when its end is past; the current month
+-- (the one holding now()) is not, every earlier one is
+SELECT capability, count(*) FILTER (WHERE NOT complete) AS incomplete,
+       bool_and(complete = (period_start < date_trunc('month', now()))) AS complete_means_before_this_month,
+       bool_and(NOT complete OR period_start + interval '1 month' <= now()) AS complete_months_are_over
   FROM capability_retention GROUP BY capability ORDER BY capability;
 
 -- Feedback, all received 40 days ago: f1 closed after 10 days; f2 synthesised only; f3 nothing

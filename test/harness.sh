@@ -3,7 +3,8 @@
 #
 #   bash test/harness.sh test          packages, build, install, throwaway cluster, every suite
 #   bash test/harness.sh demo          the same set-up, sample data, dashboard queries; leaves it running
-#   bash test/harness.sh demo-stop     stops the demo cluster
+#   bash test/harness.sh demo-stop     stops the demo cluster and its dashboard
+#   bash test/harness.sh test-dashboard  the dashboard built over demo data, checked in headless Chromium
 #   bash test/harness.sh bench [ROWS]  benchmarks on a throwaway cluster (default 10M rows)
 #   bash test/harness.sh deb           Debian packages into dist/ (pg_buildext)
 #
@@ -105,10 +106,11 @@ build_install() {
 # ---------------------------------------------------------------------------
 # Clusters
 # ---------------------------------------------------------------------------
-# cluster_start DIR LISTEN [EXTRA_CONF]: initdb in DIR/data, start on a free
-# port with its socket in DIR; sets PGHOST, PGPORT, PGUSER.
+# cluster_start DIR LISTEN [EXTRA_CONF [PORT]]: initdb in DIR/data, start on
+# PORT when it is free, else on a free port, with its socket in DIR; sets
+# PGHOST, PGPORT, PGUSER.
 cluster_start() {
-    local dir=$1 listen=$2 extra=${3:-}
+    local dir=$1 listen=$2 extra=${3:-} preferred=${4:-}
     mkdir -p "$dir"
     is_root && chown postgres: "$dir"
     as_pg "$PGBIN/initdb" -D "$dir/data" -U postgres --auth-local=trust \
@@ -126,7 +128,11 @@ $extra
 EOF
     local port tries
     for tries in 1 2 3 4 5; do
-        port=$(free_port)
+        if [ -n "$preferred" ] && [ "$tries" -eq 1 ] && port_free "$preferred"; then
+            port=$preferred
+        else
+            port=$(free_port)
+        fi
         if as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
             -o "-p $port" start >/dev/null 2>&1; then
             export PGHOST=$dir PGPORT=$port PGUSER=postgres
@@ -267,6 +273,7 @@ cmd_test() {
 # make demo / demo-stop
 # ---------------------------------------------------------------------------
 cmd_demo_stop() {
+    dashboard_stop "$DEMO_DIR"
     if [ -d "$DEMO_DIR" ]; then
         cluster_stop "$DEMO_DIR"
         rm -rf "$DEMO_DIR"
@@ -276,47 +283,190 @@ cmd_demo_stop() {
     fi
 }
 
-cmd_demo() {
-    build_install
-    cmd_demo_stop >/dev/null
-    # Stop the half-made cluster if anything below fails or is interrupted.
-    DEMO_OK=0
-    trap '[ "${DEMO_OK:-0}" = 1 ] || cluster_stop "$DEMO_DIR"' EXIT
-    trap 'exit 130' INT TERM
-    cluster_start "$DEMO_DIR" 127.0.0.1
-    say "demo cluster on port $PGPORT"
-    # TCP (for BI tools) needs a password; the socket is for its owner only.
-    local password
-    password=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 16)
-    psql_q -d postgres -c "ALTER ROLE postgres PASSWORD '$password'"
-    (umask 077 && echo "$password" >"$DEMO_DIR/password")
+# new_password: 16 random letters and digits
+new_password() { head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 16; }
+
+# demo_database DIR: the demo database on the running cluster (PGHOST,
+# PGPORT): both extensions, the generated data, and two logins, demo_reader
+# (platform_metrics_reader: the dashboard's, and BI tools') and demo_writer
+# (platform_metrics_writer), with their passwords in DIR/<login>.password.
+demo_database() {
+    local dir=$1 login password
     psql_q -d postgres -c 'CREATE DATABASE demo'
     say "generating the sample data (test/demo/generate.sql, scale ${PM_DEMO_SCALE:-1})"
     psql_q -d demo -c 'CREATE EXTENSION platform_metrics_analytics CASCADE' \
         -c 'ALTER DATABASE demo SET search_path = "$user", public, platform_metrics'
     psql_q -d demo -v scale="${PM_DEMO_SCALE:-1}" -f test/demo/generate.sql
-    # The refresh worker keeps the summaries behind the usage views current:
-    # preload the layer (a restart) and wait for its first refresh.
-    cat >>"$DEMO_DIR/data/postgresql.conf" <<EOF
-shared_preload_libraries = 'platform_metrics_analytics'
-platform_metrics.refresh_database = 'demo'
-platform_metrics.refresh_interval = 10s
-EOF
+    for login in demo_reader demo_writer; do
+        password=$(new_password)
+        echo 'CREATE ROLE :"login" LOGIN PASSWORD :'"'"'password'"'"' IN ROLE :"role";' |
+            psql_q -d demo -v login="$login" -v password="$password" -v role="platform_metrics_${login#demo_}"
+        (umask 077 && echo "$password" >"$dir/$login.password")
+    done
+    return 0
+}
+
+# wait_for_refresh: until the refresh worker has refreshed the usage summaries once
+wait_for_refresh() {
+    local tries
+    for tries in $(seq 1 60); do
+        [ "$("$PGBIN/psql" -X -At -d demo -c "SELECT refreshes > 0 FROM platform_metrics.refresh_status WHERE source = 'usage_events'")" = t ] && return 0
+        sleep 1
+    done
+    return 0
+}
+
+# ---------------------------------------------------------------------------
+# The dashboard (dashboard/, Evidence): its npm packages, built against a
+# cluster, served on 127.0.0.1.
+# ---------------------------------------------------------------------------
+dashboard_packages() {
+    command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || ensure_packages nodejs npm
+    local major
+    major=$(node -p 'process.versions.node.split(".")[0]')
+    [ "$major" -ge 18 ] || die "the dashboard needs Node.js 18 or later (found $(node --version))"
+    # npm ci from the committed lock file; again only when the lock file changed
+    if ! cmp -s dashboard/package-lock.json dashboard/node_modules/.platform-metrics-lock 2>/dev/null; then
+        say "installing the dashboard's npm packages (dashboard/package-lock.json; about a minute)"
+        (cd dashboard && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci failed in dashboard/"
+        cp dashboard/package-lock.json dashboard/node_modules/.platform-metrics-lock
+    fi
+}
+
+# dashboard_build DIR DB_PORT: a copy of dashboard/ in DIR/dashboard (the
+# npm packages linked, not copied) built against 127.0.0.1:DB_PORT as
+# demo_reader; the site is DIR/dashboard/build.
+dashboard_build() {
+    local dir=$1 port=$2 work=$1/dashboard log=$1/dashboard-build.log
+    rm -rf "$work"
+    mkdir -p "$work"
+    tar -C dashboard --exclude=./node_modules --exclude=./build --exclude=./.evidence/template \
+        --exclude=./.svelte-kit --exclude=./static/data --exclude=./screenshots -cf - . | tar -C "$work" -xf -
+    ln -s "$ROOT/dashboard/node_modules" "$work/node_modules"
+    say "building the dashboard (Evidence: npm run sources, npm run build; about a minute)"
+    if ! (cd "$work" &&
+        export SEND_ANONYMOUS_USAGE_STATS=no EVIDENCE_SOURCE__platform__host=127.0.0.1 \
+            EVIDENCE_SOURCE__platform__port="$port" EVIDENCE_SOURCE__platform__database=demo \
+            EVIDENCE_SOURCE__platform__user=demo_reader \
+            EVIDENCE_SOURCE__platform__password="$(cat "$dir/demo_reader.password")" &&
+        npm run sources && npm run build) >"$log" 2>&1; then
+        tail -n 40 "$log"
+        die "the dashboard did not build (log: $log)"
+    fi
+}
+
+# dashboard_serve DIR [PORT]: serves DIR/dashboard/build on 127.0.0.1, on
+# PORT (default 3000) or the next free one; sets DASHBOARD_PORT; the
+# server's pid is in DIR/dashboard.pid.
+dashboard_serve() {
+    local dir=$1 port=${2:-3000} tries
+    for tries in $(seq 1 50); do
+        port_free "$port" && break
+        port=$((port + 1))
+    done
+    local user=()
+    is_root && user=(runuser -u nobody --)
+    setsid "${user[@]}" node "$ROOT/dashboard/serve.mjs" "$port" "$dir/dashboard/build" \
+        >"$dir/dashboard-serve.log" 2>&1 </dev/null &
+    echo $! >"$dir/dashboard.pid"
+    for tries in $(seq 1 50); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && { DASHBOARD_PORT=$port; return 0; }
+        sleep 0.2
+    done
+    cat "$dir/dashboard-serve.log" >&2
+    die "the dashboard server did not start"
+}
+
+dashboard_stop() {
+    local dir=$1
+    if [ -f "$dir/dashboard.pid" ]; then
+        kill "$(cat "$dir/dashboard.pid")" 2>/dev/null || true
+        rm -f "$dir/dashboard.pid"
+    fi
+}
+
+cmd_demo() {
+    build_install
+    cmd_demo_stop >/dev/null
+    # Stop the half-made cluster if anything below fails or is interrupted.
+    DEMO_OK=0
+    trap '[ "${DEMO_OK:-0}" = 1 ] || { dashboard_stop "$DEMO_DIR"; cluster_stop "$DEMO_DIR"; }' EXIT
+    trap 'exit 130' INT TERM
+    # the same port every run when it is free (saved BI connections keep working)
+    cluster_start "$DEMO_DIR" 127.0.0.1 "" "${PM_DEMO_PORT:-5433}"
+    say "demo cluster on port $PGPORT"
+    # TCP (for BI tools) needs a password; the socket is for its owner only.
+    local password
+    password=$(new_password)
+    psql_q -d postgres -c "ALTER ROLE postgres PASSWORD '$password'"
+    (umask 077 && echo "$password" >"$DEMO_DIR/password")
+    demo_database "$DEMO_DIR"
+    # The refresh worker keeps the summaries behind the views current, and the
+    # settings exist from each session's start: preload both modules (a
+    # restart) and wait for the worker's first refresh.
+    printf '%s\n' "shared_preload_libraries = 'platform_metrics, platform_metrics_analytics'" \
+        "platform_metrics.refresh_database = 'demo'" "platform_metrics.refresh_interval = 10s" \
+        >>"$DEMO_DIR/data/postgresql.conf"
     as_pg "$PGBIN/pg_ctl" -D "$DEMO_DIR/data" -l "$DEMO_DIR/server.log" -w -t 60 -o "-p $PGPORT" restart >/dev/null \
         || { tail -n 20 "$DEMO_DIR/server.log"; die "could not restart the demo cluster"; }
     say "refresh worker started (every 10s); waiting for its first refresh"
-    local tries
-    for tries in $(seq 1 60); do
-        [ "$("$PGBIN/psql" -X -At -d demo -c "SELECT refreshes > 0 FROM platform_metrics.refresh_status WHERE source = 'usage_events'")" = t ] && break
-        sleep 1
-    done
+    wait_for_refresh
     say "dashboard queries (test/demo/dashboard.sql)"
     "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d demo -f test/demo/dashboard.sql
+    if [ "${PM_DEMO_DASHBOARD:-1}" = 1 ]; then
+        dashboard_packages
+        dashboard_build "$DEMO_DIR" "$PGPORT"
+        dashboard_serve "$DEMO_DIR" "${PM_DASHBOARD_PORT:-3000}"
+    fi
     DEMO_OK=1
+    local reader writer
+    reader=$(cat "$DEMO_DIR/demo_reader.password")
+    writer=$(cat "$DEMO_DIR/demo_writer.password")
     echo
-    say "the demo cluster keeps running; connect with:"
+    say "the demo cluster keeps running (make demo-stop stops it and the dashboard); connect with:"
     echo "psql -h $DEMO_DIR -p $PGPORT -U postgres demo"
-    say "(BI tools: host 127.0.0.1, port $PGPORT, database demo, user postgres, password in $DEMO_DIR/password; stop it with: make demo-stop)"
+    say "logins over TCP on 127.0.0.1 (BI tools, services):"
+    echo "reader: psql 'host=127.0.0.1 port=$PGPORT dbname=demo user=demo_reader password=$reader'"
+    echo "writer: psql 'host=127.0.0.1 port=$PGPORT dbname=demo user=demo_writer password=$writer'"
+    echo "JDBC:   jdbc:postgresql://127.0.0.1:$PGPORT/demo?user=demo_reader&password=$reader&stringtype=unspecified"
+    echo "(superuser: user postgres, password in $DEMO_DIR/password)"
+    if [ -n "${DASHBOARD_PORT:-}" ]; then
+        say "the dashboard (it reads the views as demo_reader):"
+        echo "http://127.0.0.1:$DASHBOARD_PORT/"
+    fi
+}
+
+# ---------------------------------------------------------------------------
+# make test-dashboard: what BI users meet.  The dashboard built against a
+# demo database and opened page by page in headless Chromium
+# (dashboard/check.mjs); every README example run as written against the
+# demo data (test/readme_examples.pl, in a database of its own); the client
+# drivers, pgjdbc and psycopg 3, on the views (test/clients).
+# ---------------------------------------------------------------------------
+cmd_test_dashboard() {
+    build_install
+    ensure_packages chromium libpostgresql-jdbc-java default-jdk-headless python3-psycopg
+    dashboard_packages
+    start_tmp_cluster 127.0.0.1
+    trap 'dashboard_stop "$TMP_CLUSTER"; cleanup_tmp_cluster' EXIT
+    demo_database "$TMP_CLUSTER"
+    psql_q -d demo -c 'CALL platform_metrics.refresh()'
+    dashboard_build "$TMP_CLUSTER" "$PGPORT"
+    dashboard_serve "$TMP_CLUSTER" 3100
+    local shots=${PM_DASHBOARD_SCREENSHOTS:-$ROOT/dashboard/screenshots}
+    mkdir -p "$shots"
+    suite_counted dashboard ' \.\.\. ' node dashboard/check.mjs "http://127.0.0.1:$DASHBOARD_PORT" "$shots"
+    say "screenshots in $shots"
+    suite_counted clients ' \.\.\. ' env PGBIN="$PGBIN" bash test/clients/run.sh "$PGPORT" "$TMP_CLUSTER/demo_reader.password"
+    # the README's examples write (they create tables, ingest, register
+    # waves): a database of their own, generated like the demo's
+    psql_q -d postgres -c 'CREATE DATABASE readme'
+    psql_q -d readme -c 'CREATE EXTENSION platform_metrics_analytics CASCADE' \
+        -c 'ALTER DATABASE readme SET search_path = "$user", public, platform_metrics'
+    psql_q -d readme -v scale=1 -f test/demo/generate.sql
+    suite_counted readme ' \.\.\. ' env PGBIN="$PGBIN" perl test/readme_examples.pl README.md readme
+    echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed"
+    [ "$TOTAL_FAILED" -eq 0 ]
 }
 
 # ---------------------------------------------------------------------------
@@ -444,8 +594,9 @@ case "${1:-}" in
     test-long) cmd_test_long ;;
     demo) cmd_demo ;;
     demo-stop) cmd_demo_stop ;;
+    test-dashboard) cmd_test_dashboard ;;
     bench) shift; cmd_bench "${1:-}" ;;
     deb) cmd_deb ;;
     install) build_install ;;
-    *) die "usage: $0 test|test-long|demo|demo-stop|bench [ROWS]|deb|install" ;;
+    *) die "usage: $0 test|test-long|test-dashboard|demo|demo-stop|bench [ROWS]|deb|install" ;;
 esac

@@ -520,7 +520,10 @@ SELECT s.source, s.watermark, s.time_zone, s.last_refresh_at, s.last_full_at, s.
        s.last_rows, s.last_pairs AS last_keys, s.rows_folded, s.refreshes,
        pg_catalog.now() - s.last_refresh_at AS lag,
        (SELECT count(*) FROM @extschema@.usage_events u WHERE u.seq > s.watermark) AS tail_rows,
-       (SELECT count(DISTINCT (c.capability, c.team)) FROM @extschema@.pm_usage_changed c) AS changed_keys
+       (SELECT count(DISTINCT (c.capability, c.team)) FROM @extschema@.pm_usage_changed c) AS changed_keys,
+       -- (1.6) in seconds, for BI tools that cannot read intervals
+       extract(epoch FROM s.last_duration)::double precision AS last_duration_seconds,
+       extract(epoch FROM pg_catalog.now() - s.last_refresh_at)::double precision AS lag_seconds
   FROM @extschema@.pm_refresh_state s WHERE s.source = 'usage_events'
 UNION ALL
 SELECT s.source, NULL, NULL, s.last_refresh_at, s.last_full_at, s.last_duration,
@@ -530,7 +533,9 @@ SELECT s.source, NULL, NULL, s.last_refresh_at, s.last_full_at, s.last_duration,
        (SELECT count(*) FROM @extschema@.survey_responses r JOIN @extschema@.survey_waves w ON w.wave = r.wave
          WHERE w.closed_at IS NOT NULL
            AND r.wave NOT IN (SELECT x.wave FROM @extschema@.pm_survey_summarised_waves x)),
-       (SELECT count(DISTINCT c.wave) FROM @extschema@.pm_survey_changed c)
+       (SELECT count(DISTINCT c.wave) FROM @extschema@.pm_survey_changed c),
+       extract(epoch FROM s.last_duration)::double precision,
+       extract(epoch FROM pg_catalog.now() - s.last_refresh_at)::double precision
   FROM @extschema@.pm_refresh_state s WHERE s.source = 'survey_responses';
 COMMENT ON VIEW @extschema@.refresh_status IS
     'Summaries: watermark, last refresh (when, how long, rows folded), lag, and the raw rows the views still read from raw';
@@ -547,4 +552,6 @@ COMMENT ON COLUMN @extschema@.refresh_status.refreshes IS 'Refreshes so far';
 COMMENT ON COLUMN @extschema@.refresh_status.lag IS 'Time since the last refresh';
 COMMENT ON COLUMN @extschema@.refresh_status.tail_rows IS 'Rows the views read from raw: above the watermark (survey_responses: answers of closed waves not summarised for the session''s threshold)';
 COMMENT ON COLUMN @extschema@.refresh_status.changed_keys IS 'Updated or deleted (capability, team) pairs (survey_responses: marked waves) the views read from raw until the next refresh';
+COMMENT ON COLUMN @extschema@.refresh_status.last_duration_seconds IS 'last_duration in seconds';
+COMMENT ON COLUMN @extschema@.refresh_status.lag_seconds IS 'lag in seconds';
 GRANT SELECT ON @extschema@.refresh_status TO platform_metrics_reader, platform_metrics_admin;

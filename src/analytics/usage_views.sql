@@ -11,7 +11,16 @@ SELECT o.milestone,
        (@extschema@.ttv_percentile(o.started_at, o.reached_at, ARRAY[0.5, 0.75, 0.9]))[2] AS p75,
        (@extschema@.ttv_percentile(o.started_at, o.reached_at, ARRAY[0.5, 0.75, 0.9]))[3] AS p90,
        justify_hours(@extschema@.ttv_percentile(CASE WHEN o.reached_at <= now() THEN o.reached_at - o.started_at END, 0.5))
-           AS naive_median
+           AS naive_median,
+       -- the same in days, for BI tools that cannot read intervals (1.6)
+       extract(epoch FROM (@extschema@.ttv_percentile(o.started_at, o.reached_at, ARRAY[0.5, 0.75, 0.9]))[1])::double precision / 86400
+           AS p50_days,
+       extract(epoch FROM (@extschema@.ttv_percentile(o.started_at, o.reached_at, ARRAY[0.5, 0.75, 0.9]))[2])::double precision / 86400
+           AS p75_days,
+       extract(epoch FROM (@extschema@.ttv_percentile(o.started_at, o.reached_at, ARRAY[0.5, 0.75, 0.9]))[3])::double precision / 86400
+           AS p90_days,
+       extract(epoch FROM @extschema@.ttv_percentile(CASE WHEN o.reached_at <= now() THEN o.reached_at - o.started_at END, 0.5))::double precision / 86400
+           AS naive_median_days
   FROM @extschema@.onboarding o
  WHERE o.started_at <= now()
  GROUP BY 1, 2;
@@ -25,6 +34,36 @@ COMMENT ON COLUMN @extschema@.time_to_value.p50 IS 'Median time to the milestone
 COMMENT ON COLUMN @extschema@.time_to_value.p75 IS '75th percentile (Kaplan-Meier; NULL: not known yet)';
 COMMENT ON COLUMN @extschema@.time_to_value.p90 IS '90th percentile (Kaplan-Meier; NULL: not known yet)';
 COMMENT ON COLUMN @extschema@.time_to_value.naive_median IS 'Median over those who arrived only: biased low while many are on their way';
+COMMENT ON COLUMN @extschema@.time_to_value.p50_days IS 'p50 in days (fractional; for BI tools that cannot read intervals)';
+COMMENT ON COLUMN @extschema@.time_to_value.p75_days IS 'p75 in days';
+COMMENT ON COLUMN @extschema@.time_to_value.p90_days IS 'p90 in days';
+COMMENT ON COLUMN @extschema@.time_to_value.naive_median_days IS 'naive_median in days';
+
+-- The Kaplan-Meier curve of each milestone and start quarter, point by point
+-- with its confidence band (ttv_points), for readers who cannot read the
+-- onboarding rows it is computed from (1.6).
+CREATE OR REPLACE VIEW @extschema@.time_to_value_curve WITH (security_barrier) AS
+SELECT c.milestone, c.start_quarter, p.time_to_value,
+       extract(epoch FROM p.time_to_value)::double precision / 86400 AS days,
+       p.at_risk, p.reached, p.censored, p.survival, p.reached_share, p.survival_low, p.survival_high
+  FROM (SELECT o.milestone, date_trunc('quarter', o.started_at) AS start_quarter,
+               @extschema@.ttv_curve(o.started_at, o.reached_at) AS curve
+          FROM @extschema@.onboarding o
+         WHERE o.started_at <= now()
+         GROUP BY 1, 2) c
+       CROSS JOIN LATERAL @extschema@.ttv_points(c.curve) p;
+COMMENT ON VIEW @extschema@.time_to_value_curve IS 'Kaplan-Meier curve of the time to each milestone per start quarter, with its 95% band (ttv_points)';
+COMMENT ON COLUMN @extschema@.time_to_value_curve.milestone IS 'Milestone (e.g. first_deploy)';
+COMMENT ON COLUMN @extschema@.time_to_value_curve.start_quarter IS 'Quarter onboarding started';
+COMMENT ON COLUMN @extschema@.time_to_value_curve.time_to_value IS 'A duration at which someone arrived or was last seen on the way';
+COMMENT ON COLUMN @extschema@.time_to_value_curve.days IS 'time_to_value in days (fractional)';
+COMMENT ON COLUMN @extschema@.time_to_value_curve.at_risk IS 'Still on their way just before it';
+COMMENT ON COLUMN @extschema@.time_to_value_curve.reached IS 'Arrived at exactly this duration';
+COMMENT ON COLUMN @extschema@.time_to_value_curve.censored IS 'Still on their way, last seen at this duration';
+COMMENT ON COLUMN @extschema@.time_to_value_curve.survival IS 'Share not yet arrived (Kaplan-Meier S(t))';
+COMMENT ON COLUMN @extschema@.time_to_value_curve.reached_share IS 'Share arrived by then (1 - S(t))';
+COMMENT ON COLUMN @extschema@.time_to_value_curve.survival_low IS 'Lower bound of the 95% pointwise interval of S(t) (Greenwood, log-log)';
+COMMENT ON COLUMN @extschema@.time_to_value_curve.survival_high IS 'Upper bound of that interval';
 
 -- Adoption of each capability.  A team "tried" a capability when it used or
 -- adopted it; it "moved back" when its latest event is an abandon; it "went
@@ -77,7 +116,7 @@ caps AS MATERIALIZED (
                AS summarised,
            st.watermark
       FROM @extschema@.capabilities c CROSS JOIN st)
-SELECT c.capability, r.*
+SELECT c.capability, r.*, k.complete
   FROM caps c
        CROSS JOIN LATERAL @extschema@.cohort_rows(
            (SELECT @extschema@.rollup(m.matrix)
@@ -87,7 +126,9 @@ SELECT c.capability, r.*
                     SELECT @extschema@.churn_cohort(u.team, u.occurred_at, '1 month')
                       FROM @extschema@.usage_events u
                      WHERE u.capability = c.capability AND u.kind <> 'abandon'
-                       AND u.seq > CASE WHEN c.summarised THEN c.watermark ELSE 0 END) m)) r;
+                       AND u.seq > CASE WHEN c.summarised THEN c.watermark ELSE 0 END) m)) r
+       -- (1.6) whether the month is over: the current one is still filling
+       CROSS JOIN LATERAL (SELECT r.period_start + interval '1 month' <= now() AS complete) k;
 COMMENT ON VIEW @extschema@.capability_retention IS 'Monthly retention triangle, lifecycle and churn per capability and adoption cohort (cohort_rows of churn_cohort)';
 COMMENT ON COLUMN @extschema@.capability_retention.capability IS 'Capability';
 COMMENT ON COLUMN @extschema@.capability_retention.cohort_start IS 'Month the teams of the cohort first used the capability';
@@ -101,6 +142,7 @@ COMMENT ON COLUMN @extschema@.capability_retention.continuing IS 'Used it that m
 COMMENT ON COLUMN @extschema@.capability_retention.resurrecting IS 'Used it that month, not the month before, but earlier';
 COMMENT ON COLUMN @extschema@.capability_retention.dormant IS 'Used it the month before, not that month';
 COMMENT ON COLUMN @extschema@.capability_retention.churned IS 'Last used it the month before and not since';
+COMMENT ON COLUMN @extschema@.capability_retention.complete IS 'Whether the month is over (false: the current month, still filling; leave it out of retention curves)';
 
 -- The teams that stopped, for the capability's owners.
 CREATE OR REPLACE VIEW @extschema@.churned_teams WITH (security_barrier) AS
@@ -198,7 +240,7 @@ COMMENT ON COLUMN @extschema@.unplanned_work_by_month.hours IS 'Hours spent';
 COMMENT ON COLUMN @extschema@.unplanned_work_by_month.events IS 'Number of events';
 
 -- The reader reads the views, nothing else.
-GRANT SELECT ON @extschema@.time_to_value, @extschema@.capability_adoption, @extschema@.capability_retention,
+GRANT SELECT ON @extschema@.time_to_value, @extschema@.time_to_value_curve, @extschema@.capability_adoption, @extschema@.capability_retention,
     @extschema@.churned_teams, @extschema@.post_launch_adoption, @extschema@.feedback_loop,
     @extschema@.unplanned_work_by_month
     TO platform_metrics_reader;

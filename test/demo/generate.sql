@@ -118,10 +118,14 @@ SELECT r.response_id || '-' || q.question, r.wave, r.team, NULL, q.question,
        r.submitted_at, r.submission_id
   FROM survey_responses r
        CROSS JOIN LATERAL (SELECT substr(r.response_id, 2, 1)::int AS k) w,
-       LATERAL (SELECT v.question, random() AS u, random() AS answers
+       -- nine in ten respondents answer the whole block (so Cronbach's alpha
+       -- of the index can be shown: devex_index shows it only when every
+       -- respondent of the group answered every index question)
+       LATERAL (SELECT random() AS answers WHERE r.response_id IS NOT NULL) b,
+       LATERAL (SELECT v.question, random() AS u
                   FROM (VALUES ('ease_of_deploy'), ('docs_findable'), ('focus_time'), ('cognitive_load'), ('time_lost')) v(question)
                  WHERE r.response_id IS NOT NULL) q
- WHERE r.capability IS NULL AND r.question = 'nps' AND q.answers < 0.9;
+ WHERE r.capability IS NULL AND r.question = 'nps' AND b.answers < 0.9;
 UPDATE survey_waves SET closed_at = opened_at + interval '14 days';
 
 -- Onboarding: engineers start over the year; time to first deploy falls from about
