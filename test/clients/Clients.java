@@ -1,6 +1,6 @@
 // Clients.java: what a BI tool on pgjdbc (Debian's libpostgresql-jdbc-java)
 // sees of the views, checked against values psql computed (arguments).
-//   java -cp /usr/share/java/postgresql.jar Clients.java PORT PASSWORD POOR_COUNT P50_DAYS
+//   java -cp /usr/share/java/postgresql.jar Clients.java PORT PASSWORD POOR_COUNT P50_DAYS NPS_SUMMARY_OID
 // Prints "clients jdbc: NAME ... ok" / "... FAILED (why)".
 import java.sql.*;
 import java.util.Properties;
@@ -34,6 +34,7 @@ public class Clients {
         String port = a[0], password = a[1];
         long poor = Long.parseLong(a[2]);
         double p50 = Double.parseDouble(a[3]);
+        String oid = a[4];
         String q = "SELECT count(*) FROM platform_metrics.capability_quadrants WHERE quadrant = ?";
 
         // 1. setString binds varchar: mandate_quadrant = varchar has no operator (as README says)
@@ -77,6 +78,19 @@ public class Clients {
                 check("an interval column is a " + iv.getClass().getSimpleName(), iv.getClass().getSimpleName().equals("PGInterval"), iv.getClass().getName());
                 check("p50_days is a double equal to psql's", Math.abs(d - p50) < 1e-9, d + " vs " + p50);
             }
+        }
+        // 6. forcing binary transfer of a custom type: the driver cannot decode it
+        //    (README: read custom types as text)
+        try (Connection c = connect(port, password, "?prepareThreshold=1&binaryTransferEnable=" + oid)) {
+            String v = null;
+            for (int i = 0; i < 3; i++) {
+                try (PreparedStatement s = c.prepareStatement("SELECT 'promoters=3 passives=1 detractors=1'::platform_metrics.nps_summary");
+                     ResultSet r = s.executeQuery()) {
+                    r.next();
+                    v = r.getString(1);
+                }
+            }
+            check("binaryTransferEnable for nps_summary: NULL once server-prepared", v == null, String.valueOf(v));
         }
         System.exit(failed == 0 ? 0 : 1);
     }

@@ -9,7 +9,8 @@ port=$1
 password=$(cat "$2")
 poor=$(psql -At -d demo -c "SELECT count(*) FROM platform_metrics.capability_quadrants WHERE quadrant = 'mandatory_poor'")
 p50=$(psql -At -d demo -c "SELECT extract(epoch FROM p50)::float8 / 86400 FROM platform_metrics.time_to_value WHERE p50 IS NOT NULL ORDER BY start_month LIMIT 1")
-out=$( { java -cp /usr/share/java/postgresql.jar Clients.java "$port" "$password" "$poor" "$p50";
+oid=$(psql -At -d demo -c "SELECT 'platform_metrics.nps_summary'::regtype::oid")
+out=$( { java -cp /usr/share/java/postgresql.jar Clients.java "$port" "$password" "$poor" "$p50" "$oid";
          /usr/bin/python3 clients.py "$port" "$password" "$poor"; } 2>&1)
 echo "$out"
 passed=$(grep -c ' \.\.\. ok' <<<"$out")

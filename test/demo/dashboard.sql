@@ -54,11 +54,21 @@ SELECT capability, mandatory, responses, round(nps) AS nps, round(ci_low) AS ci_
 
 \echo
 \echo '== Time to first deploy: the naive median of those who arrived, beside Kaplan-Meier (time_to_value, by quarter)'
-SELECT date_trunc('quarter', start_month)::date AS cohort, sum(started) AS started, sum(on_the_way) AS on_the_way,
-       date_trunc('hour', max(naive_median)) AS naive_median_latest_month, date_trunc('hour', max(p50)) AS p50_latest_month
-  FROM (SELECT *, row_number() OVER (PARTITION BY date_trunc('quarter', start_month) ORDER BY start_month DESC) AS rn
-          FROM time_to_value) t
- GROUP BY 1 ORDER BY 1;
+-- per start quarter: the Kaplan-Meier median from the quarter's curve
+-- (time_to_value_curve: the first duration by which half had arrived) and the
+-- naive median of those who arrived, in days
+SELECT c.start_quarter::date AS cohort, q.started, q.on_the_way,
+       round((SELECT min(x.days) FROM time_to_value_curve x
+               WHERE x.milestone = c.milestone AND x.start_quarter = c.start_quarter AND x.reached_share >= 0.5)::numeric, 1)
+           AS km_median_days,
+       round((percentile_disc(0.5) WITHIN GROUP (ORDER BY c.days))::numeric, 1) AS naive_median_days
+  FROM time_to_value_curve c
+       CROSS JOIN LATERAL generate_series(1, c.reached) r
+       JOIN (SELECT milestone, date_trunc('quarter', start_month) AS start_quarter, sum(started) AS started,
+                    sum(on_the_way) AS on_the_way
+               FROM time_to_value GROUP BY 1, 2) q USING (milestone, start_quarter)
+ WHERE c.milestone = 'first_deploy'
+ GROUP BY c.milestone, c.start_quarter, q.started, q.on_the_way ORDER BY 1;
 SELECT start_month::date, started, reached, on_the_way,
        date_trunc('hour', naive_median) AS naive_median, date_trunc('hour', p50) AS p50, date_trunc('hour', p90) AS p90
   FROM time_to_value ORDER BY start_month DESC LIMIT 3;
@@ -90,11 +100,12 @@ SELECT weeks_since_launch, adopting_teams, round(adoption_share::numeric, 2) AS 
   FROM post_launch_adoption WHERE capability = 'service-templates' AND weeks_since_launch % 8 = 0 ORDER BY 1;
 
 \echo
-\echo '== Monthly retention of the service templates, percent of each adoption cohort (capability_retention)'
-SELECT cohort_start::date AS cohort, cohort_size AS teams,
+\echo '== Monthly retention, percent of each adoption cohort, months that are over (capability_retention)'
+SELECT capability, cohort_start::date AS cohort, cohort_size AS teams,
        string_agg(coalesce(lpad(round(100 * retention)::text, 4), '    '), '' ORDER BY period_offset) AS "k=0   1   2   3   4   5   6   7   8   9  10  11"
-  FROM capability_retention WHERE capability = 'service-templates'
- GROUP BY 1, 2 ORDER BY 1;
+  FROM capability_retention
+ WHERE capability IN ('service-templates', 'legacy-deploy-portal') AND complete AND period_offset <= 11
+ GROUP BY 1, 2, 3 ORDER BY 1 DESC, 2;
 
 \echo
 \echo '== The feedback loop (feedback_loop)'
