@@ -173,7 +173,8 @@ SELECT capability FROM capability_health WHERE quadrant = 'mandatory_good' ORDER
 SELECT capability FROM capability_health WHERE s = 'promoters=2 passives=1 detractors=1' ORDER BY 1;
 SELECT p90_hours('ci');
 SELECT * FROM team_owner ORDER BY 1;
-SELECT * FROM time_to_value ORDER BY 1, 2;
+-- (the columns every version has: 1.6 adds numeric twins at the end)
+SELECT milestone, start_month, started, reached, on_the_way, p50, p75, p90, naive_median FROM time_to_value ORDER BY 1, 2;
 SELECT * FROM capability_adoption ORDER BY 1;
 };
 # The survey views: from 1.3 they show closed waves only, and an update
@@ -227,7 +228,8 @@ SELECT c.relname, pg_temp.others(c.relacl), (SELECT string_agg(a.attname || '=' 
                          'question_scores_by_team', 'devex_index', 'survey_drivers', 'time_cost',
                          'pm_refresh_state', 'pm_usage_changed', 'usage_team_summary', 'usage_cohort_summary',
                          'pm_usage_per_team', 'refresh_status', 'pm_survey_summary_waves', 'survey_cell_summary',
-                         'pm_survey_changed', 'pm_survey_cells_live', 'pm_survey_summarised_waves') ORDER BY 1;
+                         'pm_survey_changed', 'pm_survey_cells_live', 'pm_survey_summarised_waves',
+                         'time_to_value_curve') ORDER BY 1;
 SELECT p.oid::regprocedure, p.proacl FROM pg_proc p
  WHERE p.pronamespace = 'platform_metrics'::regnamespace AND p.proacl IS NOT NULL
    AND p.proname NOT IN ('pm_survey_answers_open', 'pm_survey_waves_stay_closed',
@@ -251,9 +253,9 @@ EXPLAIN (COSTS OFF) SELECT capability FROM capability_health WHERE s = 'promoter
 EXPLAIN (COSTS OFF) SELECT count(*) FROM platform_metrics.usage_events WHERE kind = 'adopt';
 };
 
-# From 1.0 and 1.1 (one extension), and from 1.2 and 1.3 (two extensions
+# From 1.0 and 1.1 (one extension), and from 1.2 to 1.5 (two extensions
 # already: ALTER EXTENSION ... UPDATE of both).
-for my $from ('1.0', '1.1', '1.2', '1.3', '1.4')
+for my $from ('1.0', '1.1', '1.2', '1.3', '1.4', '1.5')
 {
 	(my $db = "from_$from") =~ s/\./_/g;
 	$node->safe_psql('postgres', "CREATE DATABASE $db");
