@@ -85,7 +85,7 @@ try {
 		);
 		if (tables > 0) {
 			const rows = await page.evaluate(() =>
-				[...document.querySelectorAll('table')].map((t) => [...t.querySelectorAll('tr')].filter((r) => r.querySelector('td')).length).filter((n, i, all) => true)
+				[...document.querySelectorAll('table')].map((t) => [...t.querySelectorAll('tr')].filter((r) => r.querySelector('td')).length)
 			);
 			check(
 				`${name}: ${tables} tables with rows`,

@@ -8,28 +8,24 @@
 -- views (1.6): the same definitions as the live sources (usage_views.sql, summaries.sql)
 -- Time to value per milestone and start month, censoring-aware beside naive.
 CREATE OR REPLACE VIEW @extschema@.time_to_value WITH (security_barrier) AS
-SELECT o.milestone,
-       date_trunc('month', o.started_at) AS start_month,
-       count(*) AS started,
-       count(*) FILTER (WHERE o.reached_at <= now()) AS reached,
-       count(*) FILTER (WHERE o.reached_at IS NULL OR o.reached_at > now()) AS on_the_way,
-       (@extschema@.ttv_percentile(o.started_at, o.reached_at, ARRAY[0.5, 0.75, 0.9]))[1] AS p50,
-       (@extschema@.ttv_percentile(o.started_at, o.reached_at, ARRAY[0.5, 0.75, 0.9]))[2] AS p75,
-       (@extschema@.ttv_percentile(o.started_at, o.reached_at, ARRAY[0.5, 0.75, 0.9]))[3] AS p90,
-       justify_hours(@extschema@.ttv_percentile(CASE WHEN o.reached_at <= now() THEN o.reached_at - o.started_at END, 0.5))
-           AS naive_median,
+SELECT t.milestone, t.start_month, t.started, t.reached, t.on_the_way,
+       t.p[1] AS p50, t.p[2] AS p75, t.p[3] AS p90, justify_hours(t.naive) AS naive_median,
        -- the same in days, for BI tools that cannot read intervals (1.6)
-       extract(epoch FROM (@extschema@.ttv_percentile(o.started_at, o.reached_at, ARRAY[0.5, 0.75, 0.9]))[1])::double precision / 86400
-           AS p50_days,
-       extract(epoch FROM (@extschema@.ttv_percentile(o.started_at, o.reached_at, ARRAY[0.5, 0.75, 0.9]))[2])::double precision / 86400
-           AS p75_days,
-       extract(epoch FROM (@extschema@.ttv_percentile(o.started_at, o.reached_at, ARRAY[0.5, 0.75, 0.9]))[3])::double precision / 86400
-           AS p90_days,
-       extract(epoch FROM @extschema@.ttv_percentile(CASE WHEN o.reached_at <= now() THEN o.reached_at - o.started_at END, 0.5))::double precision / 86400
-           AS naive_median_days
-  FROM @extschema@.onboarding o
- WHERE o.started_at <= now()
- GROUP BY 1, 2;
+       extract(epoch FROM t.p[1])::double precision / 86400 AS p50_days,
+       extract(epoch FROM t.p[2])::double precision / 86400 AS p75_days,
+       extract(epoch FROM t.p[3])::double precision / 86400 AS p90_days,
+       extract(epoch FROM t.naive)::double precision / 86400 AS naive_median_days
+  FROM (SELECT o.milestone,
+               date_trunc('month', o.started_at) AS start_month,
+               count(*) AS started,
+               count(*) FILTER (WHERE o.reached_at <= now()) AS reached,
+               count(*) FILTER (WHERE o.reached_at IS NULL OR o.reached_at > now()) AS on_the_way,
+               @extschema@.ttv_percentile(o.started_at, o.reached_at, ARRAY[0.5, 0.75, 0.9]) AS p,
+               @extschema@.ttv_percentile(CASE WHEN o.reached_at <= now() THEN o.reached_at - o.started_at END, 0.5)
+                   AS naive
+          FROM @extschema@.onboarding o
+         WHERE o.started_at <= now()
+         GROUP BY 1, 2) t;
 COMMENT ON VIEW @extschema@.time_to_value IS 'Time to a milestone per start month: Kaplan-Meier percentiles that count those still on their way, beside the naive median';
 COMMENT ON COLUMN @extschema@.time_to_value.milestone IS 'Milestone (e.g. first_deploy)';
 COMMENT ON COLUMN @extschema@.time_to_value.start_month IS 'Month onboarding started';
