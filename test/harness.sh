@@ -366,7 +366,8 @@ dashboard_serve() {
     done
     local user=()
     is_root && user=(runuser -u nobody --)
-    setsid "${user[@]}" node "$ROOT/dashboard/serve.mjs" "$port" "$dir/dashboard/build" \
+    # (the copy in DIR: the server runs as nobody, who may not read the tree)
+    setsid "${user[@]}" node "$dir/dashboard/serve.mjs" "$port" "$dir/dashboard/build" \
         >"$dir/dashboard-serve.log" 2>&1 </dev/null &
     echo $! >"$dir/dashboard.pid"
     for tries in $(seq 1 50); do
