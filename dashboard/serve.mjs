@@ -25,7 +25,7 @@ function resolve(urlPath) {
 	if (base !== root && !base.startsWith(root + path.sep)) return null;
 	for (const f of [base, base + '.html', path.join(base, 'index.html')]) {
 		try {
-			if (fs.statSync(f).isFile()) return f;
+			if (fs.lstatSync(f).isFile()) return f;
 		} catch {
 			/* next */
 		}
@@ -33,15 +33,27 @@ function resolve(urlPath) {
 	return null;
 }
 
+// Only requests addressed to this server by a loopback name (no DNS
+// rebinding), files only (a symlink is not followed), never a crash.
+const hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+const plain = (res, code, text) => {
+	res.writeHead(code, { 'content-type': 'text/plain', 'x-content-type-options': 'nosniff' });
+	res.end(text + '\n');
+};
+
 http
 	.createServer((req, res) => {
+		if (!hosts.has(req.headers.host || '')) return plain(res, 421, 'misdirected request');
 		const file = resolve(req.url || '/');
-		if (!file) {
-			res.writeHead(404, { 'content-type': 'text/plain' });
-			res.end('not found\n');
-			return;
-		}
-		res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
-		fs.createReadStream(file).pipe(res);
+		if (!file) return plain(res, 404, 'not found');
+		const stream = fs.createReadStream(file);
+		stream.on('error', () => (res.headersSent ? res.destroy() : plain(res, 500, 'cannot read')));
+		stream.on('open', () => {
+			res.writeHead(200, {
+				'content-type': types[path.extname(file)] || 'application/octet-stream',
+				'x-content-type-options': 'nosniff'
+			});
+			stream.pipe(res);
+		});
 	})
 	.listen(port, '127.0.0.1', () => console.log(`dashboard on http://127.0.0.1:${port}/`));

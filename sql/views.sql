@@ -111,6 +111,14 @@ SELECT milestone, start_quarter = date_trunc('quarter', now() - interval '30 day
        round(reached_share::numeric, 4) AS reached_share,
        round(survival_low::numeric, 4) AS low, round(survival_high::numeric, 4) AS high
   FROM time_to_value_curve ORDER BY days;
+-- The curve is built from whole days, so it does not give away when someone
+-- still on the way started: one who started 12 days 7:03 ago shows at a
+-- whole number of days (12 or 13, by the time of day), never at 12 days 7:03.
+BEGIN;
+INSERT INTO onboarding (subject, team, started_at) VALUES ('eng-6', 'a', now() - interval '12 days 7 hours 3 minutes');
+SELECT bool_and(days = trunc(days)) AS whole_days, bool_or(days BETWEEN 12 AND 13) AS shows_at_12_or_13
+  FROM time_to_value_curve WHERE censored > 0;
+ROLLBACK;
 
 -- Usage:
 --   ci (mandatory): a and b used it 5 and 10 days ago; c last 90 days ago (went quiet); d never

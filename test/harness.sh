@@ -378,12 +378,17 @@ dashboard_serve() {
     die "the dashboard server did not start"
 }
 
+# dashboard_stop DIR: stops the server dashboard_serve started, only when the
+# pid file is ours and names a serve.mjs process (DIR has a fixed name in
+# /tmp: another local user could plant a pid file there).
 dashboard_stop() {
-    local dir=$1
-    if [ -f "$dir/dashboard.pid" ]; then
-        kill "$(cat "$dir/dashboard.pid")" 2>/dev/null || true
-        rm -f "$dir/dashboard.pid"
+    local dir=$1 pid
+    [ -f "$dir/dashboard.pid" ] && [ -O "$dir/dashboard.pid" ] || return 0
+    pid=$(cat "$dir/dashboard.pid")
+    if [[ "$pid" =~ ^[0-9]+$ ]] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'serve\.mjs'; then
+        kill "$pid" 2>/dev/null || true
     fi
+    rm -f "$dir/dashboard.pid"
 }
 
 cmd_demo() {

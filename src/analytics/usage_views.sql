@@ -37,13 +37,19 @@ COMMENT ON COLUMN @extschema@.time_to_value.naive_median_days IS 'naive_median i
 
 -- The Kaplan-Meier curve of each milestone and start quarter, point by point
 -- with its confidence band (ttv_points), for readers who cannot read the
--- onboarding rows it is computed from (1.6).
+-- onboarding rows it is computed from (1.6).  Built from whole days (start,
+-- arrival and today truncated to the day; an arrival after now() is still
+-- on the way, as in time_to_value): a duration at which someone is still on
+-- the way is today minus their start, which would otherwise give their start
+-- to the microsecond.
 CREATE OR REPLACE VIEW @extschema@.time_to_value_curve WITH (security_barrier) AS
 SELECT c.milestone, c.start_quarter, p.time_to_value,
        extract(epoch FROM p.time_to_value)::double precision / 86400 AS days,
        p.at_risk, p.reached, p.censored, p.survival, p.reached_share, p.survival_low, p.survival_high
   FROM (SELECT o.milestone, date_trunc('quarter', o.started_at) AS start_quarter,
-               @extschema@.ttv_curve(o.started_at, o.reached_at) AS curve
+               @extschema@.ttv_curve(date_trunc('day', o.started_at),
+                                     date_trunc('day', CASE WHEN o.reached_at <= now() THEN o.reached_at END),
+                                     date_trunc('day', now())) AS curve
           FROM @extschema@.onboarding o
          WHERE o.started_at <= now()
          GROUP BY 1, 2) c
@@ -51,7 +57,7 @@ SELECT c.milestone, c.start_quarter, p.time_to_value,
 COMMENT ON VIEW @extschema@.time_to_value_curve IS 'Kaplan-Meier curve of the time to each milestone per start quarter, with its 95% band (ttv_points)';
 COMMENT ON COLUMN @extschema@.time_to_value_curve.milestone IS 'Milestone (e.g. first_deploy)';
 COMMENT ON COLUMN @extschema@.time_to_value_curve.start_quarter IS 'Quarter onboarding started';
-COMMENT ON COLUMN @extschema@.time_to_value_curve.time_to_value IS 'A duration at which someone arrived or was last seen on the way';
+COMMENT ON COLUMN @extschema@.time_to_value_curve.time_to_value IS 'A duration, in whole days, at which someone arrived or was last seen on the way (today)';
 COMMENT ON COLUMN @extschema@.time_to_value_curve.days IS 'time_to_value in days (fractional)';
 COMMENT ON COLUMN @extschema@.time_to_value_curve.at_risk IS 'Still on their way just before it';
 COMMENT ON COLUMN @extschema@.time_to_value_curve.reached IS 'Arrived at exactly this duration';
