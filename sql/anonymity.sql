@@ -194,6 +194,15 @@ COPY unplanned_work (event_id, team, occurred_at, hours) FROM stdin;
 w1	d	2026-02-01 00:00:00+00	1.5
 \.
 SELECT * FROM ingest('[{"type": "usage", "event_id": "u2", "team": "d", "capability": "ci", "occurred_at": "2026-02-02"}]');
+-- A writer that knows a response_id (a1-d-vault: the one person of d who
+-- rates vault, score 2) sends it again with every score, another team,
+-- another comment, another capability: ingest() answers the same for each
+-- guess (a duplicate, no warning), so it tells nothing of the stored answer.
+SELECT count(DISTINCT (r.accepted, r.duplicates, r.conflicts)) AS distinct_outcomes,
+       min(r.accepted) AS accepted, min(r.duplicates) AS duplicates, max(r.conflicts) AS conflicts, count(*) AS guesses
+  FROM generate_series(0, 10) s, (VALUES ('d', 'vault', 'only I use vault in team d'), ('big1', 'ci', NULL)) g(team, capability, comment),
+       LATERAL ingest(jsonb_build_array(jsonb_build_object('type', 'survey', 'response_id', 'a1-d-vault', 'wave', 'A-1',
+           'team', g.team, 'capability', g.capability, 'score', s, 'comment', g.comment))) r;
 SELECT pm_test.error_of(q) AS writer_may_not FROM unnest(ARRAY[
   $$UPDATE platform_metrics.onboarding SET team = 'big1' WHERE subject = 'eng-1'$$,
   $$UPDATE platform_metrics.onboarding SET started_at = '2026-01-01' WHERE subject = 'eng-1'$$,

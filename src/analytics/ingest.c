@@ -2,8 +2,10 @@
  * ingest.c
  *		Validation of an ingest() batch in one walk over the jsonb: the first
  *		bad element (by index) with what is wrong, the event types present, and
- *		the distinct team and capability names to look up.  ingest() itself (in
- *		SQL) then stores the batch with one INSERT per event type present.
+ *		the distinct team and capability names to look up.  ingest()'s body,
+ *		pm_ingest() (in SQL), then stores the batch with one INSERT per event
+ *		type present; ingest() itself, here, calls it and reports its errors
+ *		as its own.
  *
  * Doing this in SQL costs a dozen field lookups and expression steps per
  * event; here it is a few microseconds, which is what lets ingest() keep up
@@ -14,7 +16,7 @@
  * tables (score range, kind, non-empty keys, the order of the onboarding and
  * feedback timestamps, positive hours) and every conversion (timestamps,
  * score to smallint, hours to numeric(8,2)).  Unknown teams and capabilities
- * are looked up by ingest() itself.
+ * are looked up by ingest()'s body.
  */
 #include "postgres.h"
 
@@ -24,11 +26,14 @@
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "nodes/value.h"
+#include "parser/parse_func.h"
 #include "pgtime.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/jsonb.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
@@ -37,6 +42,7 @@
 
 PG_FUNCTION_INFO_V1(ingest_validate);
 PG_FUNCTION_INFO_V1(ingest_parse_timestamptz);
+PG_FUNCTION_INFO_V1(ingest_call);
 
 /* What a timestamp string turned out to be. */
 typedef enum TsStatus
@@ -635,4 +641,66 @@ ingest_validate(PG_FUNCTION_ARGS)
 	values[3] = DistinctTextArray(caps, ncaps, &nulls[3]);
 	tupdesc = BlessTupleDesc(tupdesc);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/*
+ * ingest(events jsonb) -> (accepted, duplicates, conflicts): calls pm_ingest(),
+ * its body in PL/pgSQL, in the same schema.
+ *
+ * An error raised anywhere in the body (a RAISE, a constraint of a table, a
+ * trigger, a cast) would carry the CONTEXT lines of PL/pgSQL and SPI, which
+ * psql shows under every error ("PL/pgSQL function ... line 61 at RAISE"):
+ * they point into the body, not at anything the sender can change.  The
+ * error is raised again without them, with everything else it said (the
+ * SQLSTATE, message, detail, hint, table, column and constraint names); the
+ * context of the caller's own functions, if any, is added again as it would
+ * be for any error.  Nothing is caught for good: no subtransaction is
+ * needed, so a call costs no more than the body.
+ */
+Datum
+ingest_call(PG_FUNCTION_ARGS)
+{
+	FmgrInfo   *body = (FmgrInfo *) fcinfo->flinfo->fn_extra;
+	LOCAL_FCINFO(body_fcinfo, 1);
+	MemoryContext oldcontext = CurrentMemoryContext;
+	Datum		result;
+
+	if (body == NULL)
+	{
+		Oid			argtypes[1] = {JSONBOID};
+		char	   *schema = get_namespace_name(get_func_namespace(fcinfo->flinfo->fn_oid));
+		Oid			body_oid = LookupFuncName(list_make2(makeString(schema), makeString("pm_ingest")),
+											  1, argtypes, false);
+
+		body = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(FmgrInfo));
+		fmgr_info_cxt(body_oid, body, fcinfo->flinfo->fn_mcxt);
+		fcinfo->flinfo->fn_extra = body;
+	}
+	InitFunctionCallInfoData(*body_fcinfo, body, 1, PG_GET_COLLATION(), NULL, NULL);
+	body_fcinfo->args[0] = fcinfo->args[0];
+
+	PG_TRY();
+	{
+		result = FunctionCallInvoke(body_fcinfo);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcontext);
+		edata = CopyErrorData();
+		FlushErrorState();
+		/* what pointed into the body: its context, its internal query */
+		edata->context = NULL;
+		edata->internalquery = NULL;
+		edata->internalpos = 0;
+		edata->cursorpos = 0;
+		ThrowErrorData(edata);
+		pg_unreachable();		/* (an ERROR) */
+	}
+	PG_END_TRY();
+
+	if (body_fcinfo->isnull)
+		PG_RETURN_NULL();
+	return result;
 }

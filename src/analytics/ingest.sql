@@ -1,4 +1,5 @@
--- ingest.sql: ingest(), idempotent batch ingestion (ingest.c validates)
+-- ingest.sql: ingest(), idempotent batch ingestion (ingest.c validates, and
+-- reports pm_ingest()'s errors as ingest()'s own)
 
 CREATE OR REPLACE FUNCTION @extschema@.pm_parse_timestamptz(text) RETURNS timestamptz
     AS 'MODULE_PATHNAME', 'ingest_parse_timestamptz' LANGUAGE C STABLE STRICT PARALLEL SAFE;
@@ -11,12 +12,16 @@ CREATE OR REPLACE FUNCTION @extschema@.pm_ingest_validate(events jsonb,
 COMMENT ON FUNCTION @extschema@.pm_ingest_validate(jsonb) IS
     'ingest(): checks a batch in one walk; the first bad element as "index: problem", the event types, teams and capabilities used';
 
-CREATE OR REPLACE FUNCTION @extschema@.ingest(events jsonb, OUT accepted bigint, OUT duplicates bigint)
-    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+-- The body of ingest().  ingest() (below, in C) calls it and reports its
+-- errors without the PL/pgSQL context lines that would point into this body.
+CREATE OR REPLACE FUNCTION @extschema@.pm_ingest(events jsonb,
+        OUT accepted bigint, OUT duplicates bigint, OUT conflicts bigint)
+    LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
     bad record;
+    unknown record;
     n bigint;
     kinds text[];
     first_problem text;
@@ -24,9 +29,12 @@ DECLARE
     capability_names text[];
     wave_names text[];
     question_names text[];
+    done_subjects text[];
+    done_milestones text[];
 BEGIN
     accepted := 0;
     duplicates := 0;
+    conflicts := 0;
     IF events IS NULL THEN
         RETURN;
     END IF;
@@ -54,7 +62,7 @@ BEGIN
     END IF;
     -- Unknown teams, capabilities and waves: the distinct names are checked, and
     -- only when one is missing is the first index that uses it looked up.
-    SELECT v.field, v.name INTO bad
+    SELECT v.field, v.name INTO unknown
       FROM (SELECT 'team' AS field, t AS name FROM unnest(team_names) AS t
              WHERE NOT EXISTS (SELECT FROM @extschema@.teams x WHERE x.team = t)
             UNION ALL
@@ -68,15 +76,15 @@ BEGIN
              WHERE NOT EXISTS (SELECT FROM @extschema@.survey_questions x WHERE x.question = q)) v
      LIMIT 1;
     IF FOUND THEN
-        SELECT a.idx - 1 AS idx, format('unknown %s "%s"', bad.field, bad.name) AS problem INTO bad
+        SELECT a.idx - 1 AS idx INTO bad
           FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx)
-         WHERE CASE WHEN bad.field = 'question'
-                    THEN a.doc ->> 'type' = 'survey' AND coalesce(a.doc ->> 'question', 'nps') = bad.name
-                    ELSE a.doc ->> bad.field = bad.name END
+         WHERE CASE WHEN unknown.field = 'question'
+                    THEN a.doc ->> 'type' = 'survey' AND coalesce(a.doc ->> 'question', 'nps') = unknown.name
+                    ELSE a.doc ->> unknown.field = unknown.name END
          ORDER BY a.idx LIMIT 1;
-        RAISE EXCEPTION 'invalid event at index %: %', bad.idx, bad.problem
+        RAISE EXCEPTION 'invalid event at index %: field "%": unknown % "%"', bad.idx, unknown.field, unknown.field, unknown.name
             USING ERRCODE = '23503',
-                  HINT = CASE WHEN bad.problem LIKE 'unknown question%'
+                  HINT = CASE WHEN unknown.field = 'question'
                               THEN 'Register the question in survey_questions first (platform_metrics_admin); nothing of this batch was stored.'
                               ELSE 'Register teams, capabilities and survey waves first (platform_metrics_admin); nothing of this batch was stored.' END;
     END IF;
@@ -114,7 +122,7 @@ BEGIN
              WHERE NOT s.duplicate AND (s.n > 1 OR s.stored)
              ORDER BY s.idx LIMIT 1;
             IF FOUND THEN
-                RAISE EXCEPTION 'invalid event at index %: submission "%" already answered this question in this wave',
+                RAISE EXCEPTION 'invalid event at index %: field "submission_id": submission "%" already answered this question in this wave',
                     bad.idx, bad.submission_id
                     USING ERRCODE = '23505',
                           HINT = 'A submission gives one answer per question (and capability) in a wave; nothing of this batch was stored.';
@@ -122,8 +130,9 @@ BEGIN
         END IF;
     END IF;
     -- A closed wave takes no new answers (an answer already stored is a
-    -- duplicate, as always).  The trigger on survey_responses enforces it
-    -- against a wave closed while this batch runs; this names the event.
+    -- duplicate or a conflict, as always).  The trigger on survey_responses
+    -- enforces it against a wave closed while this batch runs; this names the
+    -- event.
     IF EXISTS (SELECT FROM @extschema@.survey_waves x WHERE x.wave = ANY (wave_names) AND x.closed_at IS NOT NULL) THEN
         SELECT a.idx - 1 AS idx, x.wave INTO bad
           FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx)
@@ -132,14 +141,15 @@ BEGIN
            AND NOT EXISTS (SELECT FROM @extschema@.survey_responses r WHERE r.response_id = a.doc ->> 'response_id')
          ORDER BY a.idx LIMIT 1;
         IF FOUND THEN
-            RAISE EXCEPTION 'invalid event at index %: survey wave "%" is closed', bad.idx, bad.wave
+            RAISE EXCEPTION 'invalid event at index %: field "wave": survey wave "%" is closed', bad.idx, bad.wave
                 USING ERRCODE = '55000',
                       DETAIL = 'Its figures are published and do not change.',
                       HINT = 'Answers are taken while a wave is open; nothing of this batch was stored.';
         END IF;
     END IF;
-    -- Store, one INSERT per event type present: a re-sent id changes nothing and
-    -- counts as a duplicate.  Rows go in key order, so two sessions storing
+    -- Store, one INSERT per event type present: a re-sent id changes nothing
+    -- (sorted out below), and of an id sent twice in one batch the first
+    -- event is stored.  Rows go in key order, so two sessions storing
     -- overlapping batches lock their shared keys in the same order and cannot
     -- deadlock (in 1.0, the same ids in opposite orders could).
     IF 'usage' = ANY (kinds) THEN
@@ -147,8 +157,8 @@ BEGIN
             INSERT INTO @extschema@.usage_events (event_id, team, capability, occurred_at, kind)
             SELECT doc ->> 'event_id', doc ->> 'team', doc ->> 'capability',
                    @extschema@.pm_parse_timestamptz(doc ->> 'occurred_at'), coalesce(doc ->> 'kind', 'use')
-              FROM jsonb_array_elements(events) AS a(doc) WHERE doc ->> 'type' = 'usage'
-             ORDER BY doc ->> 'event_id'
+              FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx) WHERE doc ->> 'type' = 'usage'
+             ORDER BY doc ->> 'event_id', idx
             ON CONFLICT (event_id) DO NOTHING RETURNING 1)
         SELECT count(*) INTO n FROM ins;
         accepted := accepted + n;
@@ -184,7 +194,8 @@ BEGIN
     -- that carries reached_at wins (a stale retry without it after the completed
     -- one must not lose the completion).  The stored started_at stays; an event
     -- that would complete a stored row before it started is an error, not a
-    -- raw constraint violation.
+    -- raw constraint violation.  The rows stored or completed are kept for
+    -- telling duplicates from conflicts below.
     IF 'onboarding' = ANY (kinds) THEN
         SELECT a.idx - 1 AS idx, o.started_at, a.doc ->> 'reached_at' AS reached_at INTO bad
           FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx)
@@ -194,7 +205,7 @@ BEGIN
            AND @extschema@.pm_parse_timestamptz(a.doc ->> 'reached_at') < o.started_at
          ORDER BY a.idx LIMIT 1;
         IF FOUND THEN
-            RAISE EXCEPTION 'invalid event at index %: "reached_at" (%) is before the stored "started_at" (%)',
+            RAISE EXCEPTION 'invalid event at index %: field "reached_at" (%) is before the stored "started_at" (%)',
                 bad.idx, bad.reached_at, bad.started_at
                 USING ERRCODE = '22023',
                       HINT = 'An onboarding row keeps the started_at it was first stored with; nothing of this batch was stored.';
@@ -210,8 +221,8 @@ BEGIN
                       doc ->> 'reached_at' IS NULL, idx DESC
             ON CONFLICT (subject, milestone) DO UPDATE SET reached_at = excluded.reached_at
              WHERE o.reached_at IS NULL AND excluded.reached_at IS NOT NULL
-            RETURNING 1)
-        SELECT count(*) INTO n FROM ins;
+            RETURNING o.subject, o.milestone)
+        SELECT count(*), array_agg(ins.subject), array_agg(ins.milestone) INTO n, done_subjects, done_milestones FROM ins;
         accepted := accepted + n;
     END IF;
 
@@ -224,8 +235,8 @@ BEGIN
                    @extschema@.pm_parse_timestamptz(doc ->> 'synthesized_at'), doc ->> 'theme',
                    @extschema@.pm_parse_timestamptz(doc ->> 'acted_at'),
                    @extschema@.pm_parse_timestamptz(doc ->> 'communicated_at')
-              FROM jsonb_array_elements(events) AS a(doc) WHERE doc ->> 'type' = 'feedback'
-             ORDER BY doc ->> 'feedback_id'
+              FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx) WHERE doc ->> 'type' = 'feedback'
+             ORDER BY doc ->> 'feedback_id', idx
             ON CONFLICT (feedback_id) DO NOTHING RETURNING 1)
         SELECT count(*) INTO n FROM ins;
         accepted := accepted + n;
@@ -237,18 +248,192 @@ BEGIN
             SELECT doc ->> 'event_id', doc ->> 'team', doc ->> 'capability',
                    @extschema@.pm_parse_timestamptz(doc ->> 'occurred_at'), (doc ->> 'hours')::numeric,
                    coalesce(doc ->> 'cause', 'unknown')
-              FROM jsonb_array_elements(events) AS a(doc) WHERE doc ->> 'type' = 'unplanned'
-             ORDER BY doc ->> 'event_id'
+              FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx) WHERE doc ->> 'type' = 'unplanned'
+             ORDER BY doc ->> 'event_id', idx
             ON CONFLICT (event_id) DO NOTHING RETURNING 1)
         SELECT count(*) INTO n FROM ins;
         accepted := accepted + n;
     END IF;
 
-    duplicates := jsonb_array_length(events) - accepted;
+    -- Events not stored (only batches that have some pay for this): a re-sent
+    -- id, or an id repeated in the batch, is a duplicate when the event says
+    -- what the row stored under it says, and a conflict when it does not (the
+    -- stored row is kept).  Compared are the fields the event type has, an
+    -- absent one as what it would store (its default or NULL), except those a
+    -- stored row legitimately gains later or that default to the arrival time:
+    -- onboarding's reached_at and feedback's synthesized_at, theme, acted_at
+    -- and communicated_at count only when the event carries them.  The event
+    -- that stored or completed a row is not compared.  Survey answers are
+    -- never compared: the writer reads no survey row, and "duplicate" or
+    -- "conflict" (or the fields that differ) for a score sent under a known
+    -- response_id would tell it the stored answer, a guess at a time.  A
+    -- re-sent response_id is a duplicate whatever it carries.
+    IF accepted < jsonb_array_length(events) THEN
+        SELECT count(*) OVER () AS n, x.idx - 1 AS idx, x.type, x.key, x.id, x.milestone, x.fields INTO bad
+          FROM (SELECT a.idx, 'usage' AS type, 'event_id' AS key, s.event_id AS id, NULL AS milestone,
+                       array_remove(ARRAY[
+                           CASE WHEN s.team <> a.doc ->> 'team' THEN 'team' END,
+                           CASE WHEN s.capability <> a.doc ->> 'capability' THEN 'capability' END,
+                           CASE WHEN s.occurred_at <> @extschema@.pm_parse_timestamptz(a.doc ->> 'occurred_at')
+                                THEN 'occurred_at' END,
+                           CASE WHEN s.kind <> coalesce(a.doc ->> 'kind', 'use') THEN 'kind' END], NULL) AS fields
+                  FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx)
+                  JOIN @extschema@.usage_events s ON s.event_id = a.doc ->> 'event_id'
+                 WHERE 'usage' = ANY (kinds) AND a.doc ->> 'type' = 'usage'
+                UNION ALL
+                SELECT e.idx, 'onboarding', 'subject', s.subject, s.milestone,
+                       array_remove(ARRAY[
+                           CASE WHEN s.team <> e.doc ->> 'team' THEN 'team' END,
+                           CASE WHEN s.started_at <> @extschema@.pm_parse_timestamptz(e.doc ->> 'started_at')
+                                THEN 'started_at' END,
+                           CASE WHEN s.reached_at IS DISTINCT FROM @extschema@.pm_parse_timestamptz(e.doc ->> 'reached_at')
+                                     AND e.doc ->> 'reached_at' IS NOT NULL THEN 'reached_at' END], NULL)
+                  FROM (SELECT a.doc, a.idx, row_number() OVER (
+                                   PARTITION BY a.doc ->> 'subject', coalesce(a.doc ->> 'milestone', 'first_deploy')
+                                   ORDER BY a.doc ->> 'reached_at' IS NULL, a.idx DESC) AS rank
+                          FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx)
+                         WHERE 'onboarding' = ANY (kinds) AND a.doc ->> 'type' = 'onboarding') e
+                  JOIN @extschema@.onboarding s
+                    ON s.subject = e.doc ->> 'subject' AND s.milestone = coalesce(e.doc ->> 'milestone', 'first_deploy')
+                  LEFT JOIN unnest(done_subjects, done_milestones) AS d(subject, milestone)
+                    ON e.rank = 1 AND d.subject = s.subject AND d.milestone = s.milestone
+                 WHERE d.subject IS NULL
+                UNION ALL
+                SELECT a.idx, 'feedback', 'feedback_id', s.feedback_id, NULL,
+                       array_remove(ARRAY[
+                           CASE WHEN s.team IS DISTINCT FROM a.doc ->> 'team' THEN 'team' END,
+                           CASE WHEN s.capability IS DISTINCT FROM a.doc ->> 'capability' THEN 'capability' END,
+                           CASE WHEN s.channel <> coalesce(a.doc ->> 'channel', 'other') THEN 'channel' END,
+                           CASE WHEN s.received_at <> @extschema@.pm_parse_timestamptz(a.doc ->> 'received_at')
+                                THEN 'received_at' END,
+                           CASE WHEN s.synthesized_at IS DISTINCT FROM @extschema@.pm_parse_timestamptz(a.doc ->> 'synthesized_at')
+                                     AND a.doc ->> 'synthesized_at' IS NOT NULL THEN 'synthesized_at' END,
+                           CASE WHEN s.theme IS DISTINCT FROM a.doc ->> 'theme' AND a.doc ->> 'theme' IS NOT NULL
+                                THEN 'theme' END,
+                           CASE WHEN s.acted_at IS DISTINCT FROM @extschema@.pm_parse_timestamptz(a.doc ->> 'acted_at')
+                                     AND a.doc ->> 'acted_at' IS NOT NULL THEN 'acted_at' END,
+                           CASE WHEN s.communicated_at IS DISTINCT FROM @extschema@.pm_parse_timestamptz(a.doc ->> 'communicated_at')
+                                     AND a.doc ->> 'communicated_at' IS NOT NULL THEN 'communicated_at' END], NULL)
+                  FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx)
+                  JOIN @extschema@.feedback s ON s.feedback_id = a.doc ->> 'feedback_id'
+                 WHERE 'feedback' = ANY (kinds) AND a.doc ->> 'type' = 'feedback'
+                UNION ALL
+                SELECT a.idx, 'unplanned', 'event_id', s.event_id, NULL,
+                       array_remove(ARRAY[
+                           CASE WHEN s.team <> a.doc ->> 'team' THEN 'team' END,
+                           CASE WHEN s.capability IS DISTINCT FROM a.doc ->> 'capability' THEN 'capability' END,
+                           CASE WHEN s.occurred_at <> @extschema@.pm_parse_timestamptz(a.doc ->> 'occurred_at')
+                                THEN 'occurred_at' END,
+                           CASE WHEN s.hours <> (a.doc ->> 'hours')::numeric(8, 2) THEN 'hours' END,
+                           CASE WHEN s.cause <> coalesce(a.doc ->> 'cause', 'unknown') THEN 'cause' END], NULL)
+                  FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx)
+                  JOIN @extschema@.unplanned_work s ON s.event_id = a.doc ->> 'event_id'
+                 WHERE 'unplanned' = ANY (kinds) AND a.doc ->> 'type' = 'unplanned') x
+         WHERE x.fields <> '{}'
+         ORDER BY x.idx LIMIT 1;
+        IF FOUND THEN
+            conflicts := bad.n;
+            RAISE WARNING '% of this batch % with stored rows; the first, at index %, is % % "%"%',
+                CASE WHEN bad.n = 1 THEN '1 event' ELSE bad.n || ' events' END,
+                CASE WHEN bad.n = 1 THEN 'conflicts' ELSE 'conflict' END, bad.idx, bad.type, bad.key,
+                left(bad.id, 100) || CASE WHEN length(bad.id) > 100 THEN '...' ELSE '' END,
+                CASE WHEN bad.milestone IS NOT NULL
+                     THEN format(', milestone "%s"', left(bad.milestone, 100) || CASE WHEN length(bad.milestone) > 100 THEN '...' ELSE '' END)
+                     ELSE '' END
+                USING ERRCODE = '01000',
+                      DETAIL = format('Its %s %s from the row stored under that id. Stored rows are kept; events that conflict with them are not stored.',
+                                      (SELECT string_agg(format('"%s"', f), ', ') FROM unnest(bad.fields) AS f),
+                                      CASE WHEN cardinality(bad.fields) = 1 THEN 'differs' ELSE 'differ' END),
+                      HINT = 'An id stands for one event: send a different event under an id of its own. ingest() never changes a stored event, except to complete an onboarding row.';
+        END IF;
+    END IF;
+    duplicates := jsonb_array_length(events) - accepted - conflicts;
 END
 $fn$;
+COMMENT ON FUNCTION @extschema@.pm_ingest(jsonb) IS
+    'ingest()''s body (ingest() calls it and reports its errors as its own)';
+REVOKE ALL ON FUNCTION @extschema@.pm_ingest(jsonb) FROM PUBLIC;
 
+-- ingest() is a C function (ingest.c) that calls pm_ingest() and reports its
+-- errors as its own: a psql user sees no CONTEXT line pointing into the body,
+-- while a caller's own context (a function that calls ingest()) is kept.
+--
+-- (1.7) ingest() reports conflicts beside duplicates: a third result column.
+-- An ingest() adopted from a 1.0 or 1.1 database (platform_metrics_analytics.sql)
+-- has two and cannot be replaced in place, so it is dropped here and created
+-- again below; a user object that depends on it (a view, or a function with
+-- a SQL-standard body, that calls it) makes CREATE EXTENSION fail, and nothing
+-- is lost.  The privileges the adoption saved for it are given to the new one.
+DO $$
+DECLARE
+    old CONSTANT oid := pg_catalog.to_regprocedure('@extschema@.ingest(jsonb)');
+BEGIN
+    IF EXISTS (SELECT FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid
+                WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = old AND d.deptype = 'e'
+                  AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
+                  AND e.extname = 'platform_metrics_analytics') THEN
+        PERFORM pg_catalog.set_config('pm_ingest.privileges', pg_catalog.jsonb_build_object('acl',
+            (SELECT a ->> 'acl' FROM pg_catalog.jsonb_array_elements(
+                        coalesce(NULLIF(pg_catalog.current_setting('pm_adopt.privileges', true), ''), '[]')::jsonb) AS a
+              WHERE (a ->> 'proc')::oid = old))::text, true);
+        DROP FUNCTION @extschema@.ingest(jsonb);
+    END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION @extschema@.ingest(events jsonb, OUT accepted bigint, OUT duplicates bigint, OUT conflicts bigint)
+    AS 'MODULE_PATHNAME', 'ingest_call' LANGUAGE C VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION @extschema@.ingest(jsonb) IS
-    'Stores a JSON array of events (usage, survey, onboarding, feedback, unplanned) all or nothing; re-sent ids are duplicates';
+    'Stores a JSON array of events (usage, survey, onboarding, feedback, unplanned) all or nothing; a re-sent id is a duplicate, or a conflict when its content differs from the stored row';
 REVOKE ALL ON FUNCTION @extschema@.ingest(jsonb) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION @extschema@.ingest(jsonb) TO platform_metrics_writer;
+
+-- The privileges an admin gave ingest() before it was dropped and created
+-- again (1.7: by the update from 1.6, or on adopting the ingest() of a 1.0 or
+-- 1.1 database) are given back to it: GRANT and REVOKE what differs from the
+-- script's own above (as its owner: an item another role granted is granted
+-- by the owner).  In an extension script these also change the initial
+-- privileges pg_dump compares with, which stay the script's own, as in a
+-- fresh install, so that pg_dump keeps what the admin changed (and, from
+-- PostgreSQL 17, the roles they name).
+DO $$
+DECLARE
+    fn CONSTANT oid := '@extschema@.ingest(jsonb)'::pg_catalog.regprocedure;
+    saved aclitem[];
+    initial aclitem[];
+    g record;
+BEGIN
+    IF coalesce(pg_catalog.current_setting('pm_ingest.privileges', true), '') = '' THEN
+        RETURN;
+    END IF;
+    SELECT p.proacl, coalesce((pg_catalog.current_setting('pm_ingest.privileges')::jsonb ->> 'acl')::aclitem[],
+                              pg_catalog.acldefault('f', p.proowner))
+      INTO initial, saved
+      FROM pg_catalog.pg_proc p WHERE p.oid = fn;
+    FOR g IN
+        SELECT coalesce(s.grantee, i.grantee) AS grantee, s.grantable AS saved, i.grantable AS initial
+          FROM (SELECT a.grantee, pg_catalog.bool_or(a.is_grantable) AS grantable
+                  FROM pg_catalog.aclexplode(saved) a GROUP BY a.grantee) s
+               FULL JOIN (SELECT a.grantee, pg_catalog.bool_or(a.is_grantable) AS grantable
+                            FROM pg_catalog.aclexplode(initial) a GROUP BY a.grantee) i ON i.grantee = s.grantee
+         WHERE s.grantable IS DISTINCT FROM i.grantable
+         ORDER BY 1
+    LOOP
+        EXECUTE pg_catalog.format(CASE WHEN g.saved IS NULL THEN 'REVOKE EXECUTE ON FUNCTION %s FROM %s'
+                                       WHEN g.saved THEN 'GRANT EXECUTE ON FUNCTION %s TO %s WITH GRANT OPTION'
+                                       WHEN g.initial THEN 'REVOKE GRANT OPTION FOR EXECUTE ON FUNCTION %s FROM %s'
+                                       ELSE 'GRANT EXECUTE ON FUNCTION %s TO %s' END,
+                                  '@extschema@.ingest(jsonb)',
+                                  CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE g.grantee::pg_catalog.regrole::text END);
+    END LOOP;
+    UPDATE pg_catalog.pg_init_privs SET initprivs = initial
+     WHERE objoid = fn AND classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND objsubid = 0;
+    DELETE FROM pg_catalog.pg_shdepend d
+     WHERE d.dbid = (SELECT db.oid FROM pg_catalog.pg_database db WHERE db.datname = pg_catalog.current_database())
+       AND d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = fn AND d.deptype = 'i'
+       AND d.refobjid <> ALL (SELECT a.grantee FROM pg_catalog.aclexplode(initial) a
+                              UNION SELECT a.grantor FROM pg_catalog.aclexplode(initial) a);
+    PERFORM pg_catalog.set_config('pm_ingest.privileges', '', true);
+END
+$$;

@@ -17,7 +17,9 @@
 # answers as before, the indexes are still used, and both extensions have
 # exactly the member objects, with their definitions, of a fresh install
 # (test/t/members.sql): no drift between the live sources and the upgrade
-# scripts.  The upgrade scripts never DROP.
+# scripts.  The upgrade scripts never DROP, but a function whose result type
+# changes (ingest() in 1.7); a user object that depends on it makes the
+# update fail until it is dropped, and it works again once created again.
 
 use strict;
 use warnings;
@@ -30,18 +32,30 @@ use Test::More;
 my $root = dirname(__FILE__) . '/../..';
 my $members_sql = slurp_file("$root/test/t/members.sql");
 
-# Upgrade scripts only end memberships and add or replace: never DROP.
+# Upgrade scripts only end memberships and add or replace: never DROP, but
+# for a function whose result type changes (OUT columns), which CREATE OR
+# REPLACE cannot do.  A line `DROP FUNCTION x(args);` (no CASCADE, no IF
+# EXISTS, a plain statement) is allowed when the same script creates
+# FUNCTION x( again further down: without CASCADE, a user object that depends
+# on the function (a view, a function with a SQL-standard body calling it)
+# makes the whole update fail and roll back, rather than go with it, so
+# nothing is lost; the script keeps the function's privileges itself.
 my @drops;
 for my $f (glob("$root/src/upgrade/*--*--*.sql"))
 {
-	my $n = 0;
-	for my $line (split /\n/, slurp_file($f))
+	my @lines = split /\n/, slurp_file($f);
+	for my $i (0 .. $#lines)
 	{
-		$n++;
-		push @drops, "$f:$n: $line" if $line =~ /^\s*DROP\s/i;
+		next unless $lines[$i] =~ /^\s*DROP\s/i;
+		if ($lines[$i] =~ /^\s*DROP\s+FUNCTION\s+([\w@.]+)\([\w\s,]*\)\s*;\s*$/i)
+		{
+			my $name = $1;
+			next if grep { /^\s*CREATE\s+(?:OR\s+REPLACE\s+)?FUNCTION\s+\Q$name\E\(/i } @lines[ $i + 1 .. $#lines ];
+		}
+		push @drops, "$f:" . ($i + 1) . ": $lines[$i]";
 	}
 }
-is_deeply(\@drops, [], 'upgrade scripts have no DROP');
+is_deeply(\@drops, [], 'upgrade scripts have no DROP (but of a function they create again)');
 
 # same_lines(GOT, EXPECTED, NAME): equal line sets; on failure, shows only
 # the lines that differ (a whole catalog listing would drown them).
@@ -95,6 +109,33 @@ SELECT count(*) FROM pg_extension WHERE extname = 'platform_metrics_analytics'})
 $node->safe_psql('library_only', 'DROP TABLE platform_metrics.teams; REVOKE CREATE ON SCHEMA platform_metrics FROM squatter; DROP ROLE squatter');
 
 $node->safe_psql('postgres', 'CREATE ROLE regress_bi');
+# A user function calling ingest(), with a SQL-standard body: it depends on
+# ingest(), which 1.7 drops and creates again (a result column more), so it
+# must be dropped before the update (which fails while it exists) and created
+# again after.
+my $record_use = q{
+CREATE FUNCTION public.record_use(id text, t text) RETURNS bigint LANGUAGE sql VOLATILE
+    RETURN (SELECT accepted FROM platform_metrics.ingest(jsonb_build_array(jsonb_build_object(
+        'type', 'usage', 'event_id', id, 'team', t, 'capability', 'ci', 'occurred_at', '2026-05-01T00:00:00Z'))));
+};
+my $versions = q{SELECT string_agg(extname || ' ' || extversion, ', ' ORDER BY extname)
+  FROM pg_extension WHERE extname LIKE 'platform_metrics%'};
+# update_blocked(DB, FROM, SQL): the update (SQL) fails while record_use()
+# depends on ingest(), naming it, and changes nothing; ingest() still stores.
+# Then record_use() is dropped, for the update to go ahead.
+sub update_blocked
+{
+	my ($db, $from, $sql) = @_;
+	my $versions_before = $node->safe_psql($db, $versions);
+	my ($ret, $out, $err) = $node->psql($db, $sql);
+	like($err,
+		qr/cannot drop function (?:platform_metrics\.)?ingest\(jsonb\) because other objects depend on it\nDETAIL:  function (?:public\.)?record_use\(text,\s?text\) depends on function (?:platform_metrics\.)?ingest\(jsonb\)/,
+		"$from: while a user function depends on ingest(), the update fails and names it");
+	is($node->safe_psql($db, $versions), $versions_before, "$from: and changes nothing");
+	is($node->safe_psql($db, q{SELECT public.record_use('blocked', 'team-4');
+DELETE FROM platform_metrics.usage_events WHERE event_id = 'blocked';
+DROP FUNCTION public.record_use(text, text);}), '1', "$from: the user function still stores; it is dropped");
+}
 my $setup = q{
 SET search_path = public, platform_metrics;
 INSERT INTO teams SELECT 'team-' || i, 4 + i FROM generate_series(1, 6) i;
@@ -157,10 +198,7 @@ GRANT EXECUTE ON FUNCTION platform_metrics.ingest(jsonb) TO regress_bi;
 REVOKE SELECT ON platform_metrics.nps_trend FROM platform_metrics_reader;
 -- and a privilege revoked from the writer, which must stay revoked
 REVOKE UPDATE ON platform_metrics.feedback FROM platform_metrics_writer;
-CREATE FUNCTION record_use(id text, t text) RETURNS bigint LANGUAGE sql VOLATILE
-    RETURN (SELECT accepted FROM platform_metrics.ingest(jsonb_build_array(jsonb_build_object(
-        'type', 'usage', 'event_id', id, 'team', t, 'capability', 'ci', 'occurred_at', '2026-05-01T00:00:00Z'))));
-};
+} . $record_use;
 
 # What the data and the user objects answer: before and after.
 my $snapshot = qq{
@@ -236,7 +274,8 @@ SELECT p.oid::regprocedure, p.proacl FROM pg_proc p
                          'pm_survey_questions_check', 'pm_survey_answers_in_scale', 'pm_question_comments',
                          'pm_devex_index', 'pm_survey_drivers', 'refresh', 'pm_raw_writer',
                          'pm_wait_for_raw_writers', 'pm_usage_events_changed', 'pm_survey_answers_changed',
-                         'pm_survey_catalog_changed', 'pm_fold_cohorts') ORDER BY 1;
+                         'pm_survey_catalog_changed', 'pm_fold_cohorts', 'pm_ingest')
+ ORDER BY p.oid::regprocedure::text;
 };
 sub dumped_grants
 {
@@ -255,7 +294,7 @@ EXPLAIN (COSTS OFF) SELECT count(*) FROM platform_metrics.usage_events WHERE kin
 
 # From 1.0 and 1.1 (one extension), and from 1.2 to 1.5 (two extensions
 # already: ALTER EXTENSION ... UPDATE of both).
-for my $from ('1.0', '1.1', '1.2', '1.3', '1.4', '1.5')
+for my $from ('1.0', '1.1', '1.2', '1.3', '1.4', '1.5', '1.6')
 {
 	(my $db = "from_$from") =~ s/\./_/g;
 	$node->safe_psql('postgres', "CREATE DATABASE $db");
@@ -279,9 +318,14 @@ for my $from ('1.0', '1.1', '1.2', '1.3', '1.4', '1.5')
 	if ($two)
 	{
 		$privileges_before = $node->safe_psql($db, $privileges);
+		update_blocked($db, $from, q{BEGIN;
+ALTER EXTENSION platform_metrics UPDATE;
+ALTER EXTENSION platform_metrics_analytics UPDATE;
+COMMIT;});
 		$node->safe_psql($db, q{ALTER EXTENSION platform_metrics UPDATE;
 ALTER EXTENSION platform_metrics_analytics UPDATE;
 DELETE FROM platform_metrics.usage_events WHERE event_id = 'before-update'});
+		$node->safe_psql($db, $record_use);
 		is($node->safe_psql($db, q{SELECT string_agg(extname || ' ' || extversion, ', ' ORDER BY extname)
   FROM pg_extension WHERE extname LIKE 'platform_metrics%'}),
 			"platform_metrics $current, platform_metrics_analytics $current", "$from: both extensions update to $current");
@@ -306,7 +350,9 @@ SELECT string_agg(e.extname || ' ' || e.extversion || ' ' ||
 			qr/^\d+$/, "$from: between the two steps, the views answer");
 
 		# 3. The layer's extension adopts its objects.
+		update_blocked($db, $from, 'CREATE EXTENSION platform_metrics_analytics');
 		$node->safe_psql($db, 'CREATE EXTENSION platform_metrics_analytics');
+		$node->safe_psql($db, $record_use);
 		$node->safe_psql($db,
 			q{DELETE FROM platform_metrics.usage_events WHERE event_id IN ('before-update', 'between')});
 		# (while released, pg_dump writes the objects' whole ACLs, so the revoke
@@ -319,7 +365,7 @@ SELECT string_agg(e.extname || ' ' || e.extversion || ' ' ||
 	is($node->safe_psql($db, $privileges), $privileges_before,
 		"$from: the privileges users granted and revoked on the layer's objects are kept");
 	is(dumped_grants($db), join("\n",
-			'GRANT ALL ON FUNCTION platform_metrics.ingest(events jsonb, OUT accepted bigint, OUT duplicates bigint) TO regress_bi;',
+			'GRANT ALL ON FUNCTION platform_metrics.ingest(events jsonb, OUT accepted bigint, OUT duplicates bigint, OUT conflicts bigint) TO regress_bi;',
 			'GRANT SELECT ON TABLE platform_metrics.nps_by_team TO regress_bi;',
 			'GRANT SELECT(headcount) ON TABLE platform_metrics.teams TO regress_bi;',
 			'GRANT SELECT(team) ON TABLE platform_metrics.teams TO regress_bi;',
