@@ -156,3 +156,62 @@ SELECT ttv_sketch(ttv) = (SELECT s FROM serial_sk) AS parallel_equals_serial FRO
 RESET ALL;
 SET search_path = public, platform_metrics;
 DROP TABLE par_durations;
+
+-- Bucket indexes at their boundaries, at every accuracy.  The bucket of x
+-- microseconds is ceil(ln(x) * c), c = 1 / ln(g), g = (1 + a) / (1 - a) as the
+-- C code computes them in double precision (at 0.01% the last bits of c move
+-- buckets near 2^63 by 1e-7), here in float8 too and then ln(x) * c in
+-- numeric to 40 decimals, for x just below, at and just above g^k, k over the
+-- whole range (1 us to 2^63 - 1 us: every k at 1% and coarser, a sample of
+-- 3,000 at finer accuracies), and every x up to 300.  The sketch looks most
+-- buckets up in a table filled from logarithms (src/ttv_sketch.c, "The bucket
+-- index by table"): each x is counted by a sketch of its own, in one query per
+-- accuracy, and also all by one aggregate (a subquery's) whose accuracy
+-- changes on every row: there it soon computes logarithms instead, the other
+-- path.
+-- Compared are the x whose ln(x) * c lies farther than 1e-9 from a whole
+-- number n; closer, a double logarithm cannot tell, and the bucket must be n
+-- or n + 1 (either is within the accuracy).
+CREATE TEMP TABLE boundary_values AS
+WITH acc AS (SELECT a, ln(((1 + a::numeric) / (1 - a::numeric))::numeric(60, 40)) AS lng,
+                    (1 / ln((1 + a) / (1 - a)))::text::numeric AS c
+               FROM unnest(ARRAY[0.0001, 0.001, 0.0039, 0.004, 0.01, 0.02, 0.05, 0.1]::float8[]) a),
+     ks AS (SELECT a, lng, c, k
+              FROM acc, LATERAL (SELECT ceil(ln(9223372036854775807::numeric(60, 40)) / lng)::int AS kmax) m,
+                   generate_series(1, kmax, CASE WHEN a >= 0.01 THEN 1 ELSE greatest(1, kmax / 3000) END) k)
+SELECT DISTINCT a, c, x
+  FROM (SELECT a, c, floor(exp(k * lng)) + d AS x FROM ks, generate_series(-1, 1) d
+        UNION ALL
+        SELECT a, c, x FROM acc, generate_series(1, 300) x) v
+ WHERE x BETWEEN 1 AND 9223372036854775807;
+ALTER TABLE boundary_values ADD COLUMN ttv interval, ADD COLUMN q numeric;
+UPDATE boundary_values
+   SET ttv = make_interval(days => (div(x, 86400000000))::int, secs => (mod(x, 86400000000) / 1000000)::float8),
+       q = ln(x::numeric(60, 40)) * c;
+CREATE FUNCTION pm_test.sketch_bucket(s ttv_sketch) RETURNS int LANGUAGE sql IMMUTABLE
+    AS $$ SELECT substring(s::text FROM 'buckets=(-?[0-9]+):1$')::int $$;
+CREATE FUNCTION pm_test.buckets_per_accuracy() RETURNS TABLE (a float8, x numeric, bucket int)
+LANGUAGE plpgsql AS $$
+DECLARE
+    acc float8;
+BEGIN
+    FOR acc IN SELECT DISTINCT b.a FROM boundary_values b ORDER BY 1 LOOP
+        RETURN QUERY SELECT acc, b.x, pm_test.sketch_bucket(ttv_sketch(b.ttv, acc))
+                       FROM boundary_values b WHERE b.a = acc GROUP BY b.x;
+    END LOOP;
+END $$;
+-- (m is materialized so that its rows are counted in its own order, x then
+-- the accuracy, not in the join's)
+WITH m AS MATERIALIZED (
+    SELECT v.a, v.x, (SELECT pm_test.sketch_bucket(ttv_sketch(t.ttv, t.a)) FROM (VALUES (v.ttv, v.a)) t(ttv, a)) AS bucket
+      FROM (SELECT * FROM boundary_values ORDER BY x, a) v)
+SELECT b.a AS accuracy, count(*) AS values_, count(*) FILTER (WHERE abs(b.q - round(b.q)) > 1e-9) AS compared,
+       count(*) FILTER (WHERE abs(b.q - round(b.q)) > 1e-9 AND s.bucket <> ceil(b.q)) AS wrong_bucket,
+       count(*) FILTER (WHERE abs(b.q - round(b.q)) <= 1e-9 AND s.bucket NOT IN (round(b.q), round(b.q) + 1)) AS not_a_neighbour,
+       count(*) FILTER (WHERE s.bucket IS DISTINCT FROM m.bucket) AS paths_differ
+  FROM boundary_values b
+  JOIN pm_test.buckets_per_accuracy() s USING (a, x)
+  JOIN m USING (a, x)
+ GROUP BY b.a ORDER BY b.a;
+DROP FUNCTION pm_test.buckets_per_accuracy(), pm_test.sketch_bucket(ttv_sketch);
+DROP TABLE boundary_values;

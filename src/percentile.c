@@ -31,10 +31,11 @@ PG_FUNCTION_INFO_V1(ttv_values_deserialize);
 
 /*
  * Length of an interval in microseconds, as interval comparison measures it.
- * Errors out (class 22) for a negative length or one beyond bigint.
+ * Errors out (class 22) for a negative length or one beyond bigint.  (The
+ * common case, a time alone, is pm_interval_usec, inline in percentile.h.)
  */
 int64
-pm_interval_usec(const Interval *iv)
+pm_interval_usec_slow(const Interval *iv)
 {
 	int64		days = (int64) iv->month * DAYS_PER_MONTH + iv->day;
 	int64		usec;

@@ -18,7 +18,16 @@
  * Durations are handled as microseconds.  An interval's length is its span as
  * interval comparison defines it: (months * 30 + days) days plus its time.
  */
-extern int64 pm_interval_usec(const Interval *iv);
+extern int64 pm_interval_usec_slow(const Interval *iv);
+
+/* The common case inline (a time only, non-negative); the rest checks and errors. */
+static inline int64
+pm_interval_usec(const Interval *iv)
+{
+	if (likely(iv->month == 0 && iv->day == 0 && iv->time >= 0))
+		return iv->time;
+	return pm_interval_usec_slow(iv);
+}
 extern Interval *pm_usec_interval(int64 usec);
 extern void pm_check_duration(int64 usec, Datum shown, Oid shown_type);
 

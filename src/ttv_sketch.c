@@ -22,6 +22,7 @@
 #include "common/int.h"
 #include "common/int128.h"
 #include "common/shortest_dec.h"
+#include "port/pg_bitutils.h"
 #include "utils/float.h"
 #include "utils/timestamp.h"
 #include "libpq/pqformat.h"
@@ -146,6 +147,166 @@ BucketValue(const SketchMapping *m, int32 index)
 	return exp(index * m->ln_gamma) * m->rep_factor;
 }
 
+/* ------------------------------------------------------------------------
+ * The bucket index by table, for the aggregate's rows
+ * ------------------------------------------------------------------------
+ *
+ * BucketIndex computes a logarithm a value.  The aggregate looks the index up
+ * instead: the positive int64 range is cut into its binary octaves
+ * [2^e, 2^(e+1)), each octave into INDEX_SUBS equal sub-ranges.  For each
+ * sub-range the table holds the index of its first value (a byte, counted
+ * from the octave's first index), and for each index of the octave its last
+ * value.  A sub-range is narrower than a bucket (at the accuracies the table
+ * serves), so it holds at most one bucket boundary and the index of x is
+ * first + (x > last[first]): two loads from half a kilobyte an octave (at 1%)
+ * and a comparison.  The table is filled
+ * from BucketIndex itself, an octave when its first value arrives (a few
+ * thousand logarithms, some microseconds), so its buckets are exactly
+ * BucketIndex's; the values below INDEX_SUBS have an entry each.  Filling
+ * checks that no sub-range holds two boundaries; at an accuracy finer than
+ * about 0.4% some do, and the aggregate computes logarithms as before.
+ *
+ * The indexer lives in the transition function's fn_extra, one per call
+ * site, so two aggregates of different accuracies in one query each keep
+ * their own.  A call site whose accuracy changes from group to group
+ * (accuracy from a column) refills; after a few changes it stops using the
+ * table.
+ */
+#define INDEX_SUB_BITS 8
+#define INDEX_SUBS (1 << INDEX_SUB_BITS)
+#define INDEX_MAX_REFILLS 8
+
+typedef struct IndexOctave
+{
+	int32		base;			/* index of the octave's first value, 2^e */
+	uint8		first[INDEX_SUBS];	/* index of a sub-range's first value, - base */
+	int64		last[FLEXIBLE_ARRAY_MEMBER];	/* last value of index base + j */
+} IndexOctave;
+
+typedef struct SketchIndexer
+{
+	SketchMapping map;			/* its own copy: GetMapping's is shared */
+	bool		use_table;
+	int			refills;
+	MemoryContext cxt;
+	int32		small[INDEX_SUBS];	/* index of 1 .. INDEX_SUBS - 1 */
+	IndexOctave *octave[64];	/* octave e (>= INDEX_SUB_BITS), once filled */
+} SketchIndexer;
+
+static void
+IndexerReset(SketchIndexer *ix, float8 accuracy)
+{
+	for (int e = 0; e < 64; e++)
+	{
+		if (ix->octave[e])
+			pfree(ix->octave[e]);
+		ix->octave[e] = NULL;
+	}
+	ix->map = *GetMapping(accuracy);
+	ix->use_table = ix->refills++ < INDEX_MAX_REFILLS;
+	for (int32 x = 1; x < INDEX_SUBS; x++)
+		ix->small[x] = BucketIndex(&ix->map, x);
+}
+
+/* The indexer of this call site, for this accuracy. */
+static SketchIndexer *
+GetIndexer(FunctionCallInfo fcinfo, float8 accuracy)
+{
+	SketchIndexer *ix = (SketchIndexer *) fcinfo->flinfo->fn_extra;
+
+	if (likely(ix != NULL && ix->map.accuracy == accuracy))
+		return ix;
+	if (ix == NULL)
+	{
+		ix = (SketchIndexer *) MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SketchIndexer));
+		ix->cxt = fcinfo->flinfo->fn_mcxt;
+		fcinfo->flinfo->fn_extra = ix;
+	}
+	IndexerReset(ix, accuracy);
+	return ix;
+}
+
+/*
+ * Fills octave e (INDEX_SUB_BITS <= e <= 62); NULL, and the table given up,
+ * if a sub-range holds two bucket boundaries.
+ */
+static pg_noinline IndexOctave *
+FillOctave(SketchIndexer *ix, int e)
+{
+	int			shift = e - INDEX_SUB_BITS;
+	uint64		octave_last = (UINT64CONST(1) << (e + 1)) - 1;	/* <= 2^63 - 1 */
+	int32		base = BucketIndex(&ix->map, (int64) (UINT64CONST(1) << e));
+	int32		nbuckets = BucketIndex(&ix->map, (int64) octave_last) - base + 1;
+	IndexOctave *o;
+
+	/* (at most 256 buckets an octave: the sub-ranges, one boundary each) */
+	if (nbuckets > INDEX_SUBS)
+	{
+		ix->use_table = false;
+		return NULL;
+	}
+	o = (IndexOctave *) MemoryContextAlloc(ix->cxt, offsetof(IndexOctave, last) + nbuckets * sizeof(int64));
+	o->base = base;
+	for (int32 j = 0; j < nbuckets; j++)
+		o->last[j] = (int64) octave_last;
+	for (int sub = 0; sub < INDEX_SUBS; sub++)
+	{
+		uint64		lo = (uint64) (INDEX_SUBS + sub) << shift;
+		uint64		hi = lo + ((UINT64CONST(1) << shift) - 1);
+		int32		b_lo = BucketIndex(&ix->map, (int64) lo);
+		int32		b_hi = BucketIndex(&ix->map, (int64) hi);
+
+		o->first[sub] = (uint8) (b_lo - base);
+		if (b_hi == b_lo + 1)
+		{
+			/* the last value of index b_lo: BucketIndex is monotonic */
+			uint64		l = lo,
+						r = hi;
+
+			while (r - l > 1)
+			{
+				uint64		mid = l + (r - l) / 2;
+
+				if (BucketIndex(&ix->map, (int64) mid) == b_lo)
+					l = mid;
+				else
+					r = mid;
+			}
+			o->last[b_lo - base] = (int64) l;
+		}
+		else if (b_hi != b_lo)
+		{
+			pfree(o);
+			ix->use_table = false;
+			return NULL;
+		}
+	}
+	ix->octave[e] = o;
+	return o;
+}
+
+/* Bucket of a positive duration, as BucketIndex gives it. */
+static inline int32
+IndexerBucket(SketchIndexer *ix, int64 usec)
+{
+	if (likely(ix->use_table))
+	{
+		int			e;
+		IndexOctave *o;
+		int			j;
+
+		if (usec < INDEX_SUBS)
+			return ix->small[usec];
+		e = pg_leftmost_one_pos64((uint64) usec);
+		o = ix->octave[e];
+		if (unlikely(o == NULL) && (o = FillOctave(ix, e)) == NULL)
+			return BucketIndex(&ix->map, usec);
+		j = o->first[((uint64) usec >> (e - INDEX_SUB_BITS)) - INDEX_SUBS];
+		return o->base + j + (usec > o->last[j]);
+	}
+	return BucketIndex(&ix->map, usec);
+}
+
 /* code: 22023 for an argument, 22P02 / 22P03 for a value being read in */
 static void
 CheckAccuracy(float8 accuracy, int code)
@@ -238,7 +399,7 @@ SketchCover(TtvSketch *s, int32 lo, int32 hi)
 
 /* Count one duration (microseconds, >= 0). */
 static inline TtvSketch *
-SketchAdd(TtvSketch *s, const SketchMapping *m, int64 usec)
+SketchAdd(TtvSketch *s, SketchIndexer *ix, int64 usec)
 {
 	int32		idx;
 
@@ -246,20 +407,21 @@ SketchAdd(TtvSketch *s, const SketchMapping *m, int64 usec)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("ttv_sketch count is out of range")));
-	if (s->count == 0 || usec < s->min)
-		s->min = usec;
-	if (s->count == 0 || usec > s->max)
-		s->max = usec;
+	if (unlikely(s->count == 0))
+		s->min = s->max = usec;
+	/* (branch-free: the compiler makes these conditional moves) */
+	s->min = usec < s->min ? usec : s->min;
+	s->max = usec > s->max ? usec : s->max;
 	s->count++;
 	/* the int128 sum, low word with carry (usec >= 0, sum <= count * max) */
 	if (unlikely(pg_add_u64_overflow(s->sum_lo, (uint64) usec, &s->sum_lo)))
 		s->sum_hi++;
-	if (usec == 0)
+	if (unlikely(usec == 0))
 	{
 		s->zeros++;
 		return s;
 	}
-	idx = BucketIndex(m, usec);
+	idx = IndexerBucket(ix, usec);
 	if (unlikely(idx < s->offset || idx >= s->offset + s->nbuckets || s->nbuckets == 0))
 		s = SketchCover(s, idx, idx);
 	s->counts[idx - s->offset]++;
@@ -613,7 +775,7 @@ ttv_sketch_sfunc(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("relative accuracy must be the same for every row of the aggregate")));
 	}
-	PG_RETURN_POINTER(SketchAdd(s, GetMapping(s->accuracy), usec));
+	PG_RETURN_POINTER(SketchAdd(s, GetIndexer(fcinfo, s->accuracy), usec));
 }
 
 /* Combine and rollup transition: merge b into a; accuracies must match. */
