@@ -212,14 +212,17 @@ SELECT v.n, v.variant, v.expected, pm_test.outcome(r.accepted, r.duplicates, r.c
 RESET client_min_messages;
 SELECT pm_test.stored_rows() = :'stored' AS stored_rows_unchanged;
 
--- Onboarding: a completion (reached_at for a row stored without it) is
--- accepted and completes the row, which keeps its team and started_at, even
--- when the event says another started_at.  Then: a stale retry without
--- reached_at is a duplicate, the completion as stored too; another reached_at
--- is a conflict, and so is the completion as it was sent (its started_at is
--- not the stored one).  Feedback: a row the writer advanced (UPDATE) is still
--- what its first event said.
+-- Onboarding: a completion (reached_at for a row stored without it) that says
+-- another started_at or team is a conflict and completes nothing; one with
+-- the stored ones (the same instant at another offset) is accepted and
+-- completes the row.  Then: a stale retry without reached_at is a duplicate,
+-- the completion as stored too; another reached_at is a conflict, and so is
+-- the first completion again.  Feedback: a row the writer advanced (UPDATE)
+-- is still what its first event said.
 SELECT * FROM ingest('[{"type": "onboarding", "subject": "c-o", "team": "checkout", "started_at": "2026-02-27T00:00:00Z", "reached_at": "2026-03-05T00:00:00Z"}]');
+SELECT * FROM ingest('[{"type": "onboarding", "subject": "c-o", "team": "search", "started_at": "2026-03-01T00:00:00Z", "reached_at": "2026-03-05T00:00:00Z"}]');
+SELECT subject, team, started_at, reached_at FROM onboarding WHERE subject = 'c-o';
+SELECT * FROM ingest('[{"type": "onboarding", "subject": "c-o", "team": "checkout", "started_at": "2026-03-01T01:00:00+01:00", "reached_at": "2026-03-05T00:00:00Z"}]');
 SELECT subject, team, started_at, reached_at FROM onboarding WHERE subject = 'c-o';
 UPDATE feedback SET synthesized_at = '2026-03-02', theme = 'docs, search' WHERE feedback_id = 'c-f';
 SELECT pm_test.stored_rows() AS stored \gset
@@ -230,7 +233,7 @@ SELECT v.n, v.variant, v.expected, pm_test.outcome(r.accepted, r.duplicates, r.c
     (35, 'onboarding completed: the first event again', 'duplicate', '{"type": "onboarding", "subject": "c-o", "team": "checkout", "started_at": "2026-03-01T00:00:00Z"}'),
     (36, 'onboarding completed: the row as stored', 'duplicate', '{"type": "onboarding", "subject": "c-o", "team": "checkout", "started_at": "2026-03-01T00:00:00Z", "reached_at": "2026-03-05T00:00:00Z"}'),
     (37, 'onboarding completed: another reached_at', 'conflict', '{"type": "onboarding", "subject": "c-o", "team": "checkout", "started_at": "2026-03-01T00:00:00Z", "reached_at": "2026-03-06T00:00:00Z"}'),
-    (38, 'onboarding completed: the completion as sent', 'conflict', '{"type": "onboarding", "subject": "c-o", "team": "checkout", "started_at": "2026-02-27T00:00:00Z", "reached_at": "2026-03-05T00:00:00Z"}'),
+    (38, 'onboarding completed: the first completion again', 'conflict', '{"type": "onboarding", "subject": "c-o", "team": "checkout", "started_at": "2026-02-27T00:00:00Z", "reached_at": "2026-03-05T00:00:00Z"}'),
     (39, 'feedback advanced: the first event again', 'duplicate', '{"type": "feedback", "feedback_id": "c-f", "team": "checkout", "capability": "ci", "channel": "chat", "received_at": "2026-03-01"}'),
     (40, 'feedback advanced: with the theme first sent', 'conflict', '{"type": "feedback", "feedback_id": "c-f", "team": "checkout", "capability": "ci", "channel": "chat", "received_at": "2026-03-01", "theme": "docs"}'),
     (41, 'feedback advanced: with its synthesized_at', 'duplicate', '{"type": "feedback", "feedback_id": "c-f", "team": "checkout", "capability": "ci", "channel": "chat", "received_at": "2026-03-01", "synthesized_at": "2026-03-02"}')

@@ -1,8 +1,8 @@
 -- ingest() and onboarding retries (1.1): a completed row is never lost to a
--- stale retry, and completing a row before its stored start is a named error.
+-- stale retry; a completion must say the stored team and start (1.7).
 SET search_path = public, platform_metrics;
 SET TimeZone = 'UTC';
-INSERT INTO teams (team, headcount) VALUES ('rt', 4);
+INSERT INTO teams (team, headcount) VALUES ('rt', 4), ('rt2', 4);
 INSERT INTO capabilities (capability) VALUES ('rt-cap');
 
 -- In one batch: completed first, then a stale retry without reached_at.  The
@@ -18,23 +18,28 @@ SELECT * FROM ingest('[{"type": "onboarding", "subject": "cy", "team": "rt", "st
                        {"type": "onboarding", "subject": "cy", "team": "rt", "started_at": "2026-01-01"}]');
 SELECT subject, reached_at FROM onboarding WHERE subject = 'cy';
 
--- Stored start 2026-03-01, not reached; a retry says started 2026-01-01,
--- reached 2026-02-01: before the stored start, so a named error, nothing stored.
+-- Stored start 2026-03-01, not reached.  A completion that says another start
+-- (2026-01-01) is another event under the subject's id: a conflict, which
+-- completes nothing (1.1 to 1.6 completed the row with the stored start, and
+-- refused a reached_at before it with a named error); the usage event beside
+-- it is stored.  Since 1.7 no completion can end before the stored start: it
+-- must say that start, and the batch walk refuses a reached_at before it.
 SELECT * FROM ingest('[{"type": "onboarding", "subject": "ana", "team": "rt", "started_at": "2026-03-01"}]');
-SELECT pm_test.error_of($$SELECT * FROM ingest('[
+SELECT * FROM ingest('[
   {"type": "usage", "event_id": "rt-1", "team": "rt", "capability": "rt-cap", "occurred_at": "2026-03-02"},
-  {"type": "onboarding", "subject": "ana", "team": "rt", "started_at": "2026-01-01", "reached_at": "2026-02-01"}]')$$);
--- (called directly: the error as psql shows it, without a CONTEXT line)
-SELECT * FROM ingest('[{"type": "onboarding", "subject": "ana", "team": "rt", "started_at": "2026-01-01", "reached_at": "2026-02-01"}]');
+  {"type": "onboarding", "subject": "ana", "team": "rt", "started_at": "2026-01-01", "reached_at": "2026-02-01"}]');
+SELECT * FROM ingest('[{"type": "onboarding", "subject": "ana", "team": "rt2", "started_at": "2026-03-01", "reached_at": "2026-03-04"}]');
+SELECT pm_test.error_of($$SELECT * FROM ingest('[{"type": "onboarding", "subject": "ana", "team": "rt", "started_at": "2026-03-01", "reached_at": "2026-02-01"}]')$$);
 SELECT subject, started_at, reached_at FROM onboarding WHERE subject = 'ana';
 SELECT count(*) AS usage_stored FROM usage_events WHERE event_id = 'rt-1';
--- reached after the stored start: completes the row (the stored start stays)
-SELECT * FROM ingest('[{"type": "onboarding", "subject": "ana", "team": "rt", "started_at": "2026-01-01", "reached_at": "2026-03-05"}]');
+-- the stored team and start with a reached_at after it: completes the row
+SELECT * FROM ingest('[{"type": "onboarding", "subject": "ana", "team": "rt", "started_at": "2026-03-01T00:00:00Z", "reached_at": "2026-03-05"}]');
 SELECT subject, started_at, reached_at FROM onboarding WHERE subject = 'ana';
 -- a completed row is not changed by a later completion (a conflict)
 SELECT * FROM ingest('[{"type": "onboarding", "subject": "ana", "team": "rt", "started_at": "2026-03-01", "reached_at": "2026-03-09"}]');
 SELECT subject, reached_at FROM onboarding WHERE subject = 'ana';
 
+DELETE FROM usage_events WHERE event_id = 'rt-1';
 DELETE FROM onboarding WHERE team = 'rt';
-DELETE FROM teams WHERE team = 'rt';
+DELETE FROM teams WHERE team IN ('rt', 'rt2');
 DELETE FROM capabilities WHERE capability = 'rt-cap';

@@ -190,26 +190,17 @@ BEGIN
     END IF;
 
     -- Onboarding rows are upserted: the same subject and milestone sent again with
-    -- reached_at filled in completes the row.  Within a batch the last event
+    -- reached_at filled in, and the stored team and started_at, completes the
+    -- row (another team or started_at is another event under that id: a
+    -- conflict, below, which completes nothing).  Within a batch the last event
     -- that carries reached_at wins (a stale retry without it after the completed
-    -- one must not lose the completion).  The stored started_at stays; an event
-    -- that would complete a stored row before it started is an error, not a
-    -- raw constraint violation.  The rows stored or completed are kept for
-    -- telling duplicates from conflicts below.
+    -- one must not lose the completion).  A completion says the stored
+    -- started_at and the C walk checked its reached_at against it, so none can
+    -- end before it started (1.1 to 1.6 completed with the stored started_at
+    -- whatever the event said, and refused a reached_at before it).  The rows
+    -- stored or completed are kept for telling duplicates from conflicts
+    -- below.
     IF 'onboarding' = ANY (kinds) THEN
-        SELECT a.idx - 1 AS idx, o.started_at, a.doc ->> 'reached_at' AS reached_at INTO bad
-          FROM jsonb_array_elements(events) WITH ORDINALITY AS a(doc, idx)
-          JOIN @extschema@.onboarding o
-            ON o.subject = a.doc ->> 'subject' AND o.milestone = coalesce(a.doc ->> 'milestone', 'first_deploy')
-         WHERE a.doc ->> 'type' = 'onboarding' AND o.reached_at IS NULL
-           AND @extschema@.pm_parse_timestamptz(a.doc ->> 'reached_at') < o.started_at
-         ORDER BY a.idx LIMIT 1;
-        IF FOUND THEN
-            RAISE EXCEPTION 'invalid event at index %: field "reached_at" (%) is before the stored "started_at" (%)',
-                bad.idx, bad.reached_at, bad.started_at
-                USING ERRCODE = '22023',
-                      HINT = 'An onboarding row keeps the started_at it was first stored with; nothing of this batch was stored.';
-        END IF;
         WITH ins AS (
             INSERT INTO @extschema@.onboarding AS o (subject, team, milestone, started_at, reached_at)
             SELECT DISTINCT ON (doc ->> 'subject', coalesce(doc ->> 'milestone', 'first_deploy'))
@@ -221,6 +212,7 @@ BEGIN
                       doc ->> 'reached_at' IS NULL, idx DESC
             ON CONFLICT (subject, milestone) DO UPDATE SET reached_at = excluded.reached_at
              WHERE o.reached_at IS NULL AND excluded.reached_at IS NOT NULL
+               AND o.team = excluded.team AND o.started_at = excluded.started_at
             RETURNING o.subject, o.milestone)
         SELECT count(*), array_agg(ins.subject), array_agg(ins.milestone) INTO n, done_subjects, done_milestones FROM ins;
         accepted := accepted + n;
@@ -368,6 +360,9 @@ DO $$
 DECLARE
     old CONSTANT oid := pg_catalog.to_regprocedure('@extschema@.ingest(jsonb)');
 BEGIN
+    -- (nothing saved but what this block saves: a value the session brought
+    -- along must not become ingest()'s privileges below)
+    PERFORM pg_catalog.set_config('pm_ingest.privileges', '', true);
     IF EXISTS (SELECT FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid
                 WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = old AND d.deptype = 'e'
                   AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass

@@ -109,6 +109,17 @@ SELECT count(*) FROM pg_extension WHERE extname = 'platform_metrics_analytics'})
 $node->safe_psql('library_only', 'DROP TABLE platform_metrics.teams; REVOKE CREATE ON SCHEMA platform_metrics FROM squatter; DROP ROLE squatter');
 
 $node->safe_psql('postgres', 'CREATE ROLE regress_bi');
+# A pm_ingest.privileges the installing session brings along (PGOPTIONS, a
+# role setting) is not taken for ingest()'s privileges: only the adoption of
+# a 1.0 or 1.1 ingest() saves them there.
+$node->safe_psql('postgres', 'CREATE DATABASE planted');
+is($node->safe_psql('planted', q{SET pm_ingest.privileges = '{"acl": "{=X/postgres}"}';
+CREATE EXTENSION platform_metrics_analytics CASCADE;
+SELECT (SELECT count(*) FROM aclexplode(proacl) a WHERE a.grantee = 0) || ' ' ||
+       has_function_privilege('platform_metrics_writer', oid, 'EXECUTE')
+  FROM pg_proc WHERE oid = 'platform_metrics.ingest(jsonb)'::regprocedure}),
+	'0 true', 'a planted pm_ingest.privileges gives PUBLIC nothing and takes nothing from the writer');
+$node->safe_psql('postgres', 'DROP DATABASE planted');
 # A user function calling ingest(), with a SQL-standard body: it depends on
 # ingest(), which 1.7 drops and creates again (a result column more), so it
 # must be dropped before the update (which fails while it exists) and created
