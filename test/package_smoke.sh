@@ -49,7 +49,7 @@ check "an admin login role registers" "t|ci|2026-Q1" \
         w AS (INSERT INTO platform_metrics.survey_waves (wave) VALUES ('2026-Q1') RETURNING wave)
         SELECT t.team, c.capability, w.wave FROM t, c, w")"
 # the service writes through ingest(), the analyst reads a view and calls the library
-check "a writer login role ingests" "(6,0)" "$(psql -At -U smoke_service -d smoke -c "SELECT platform_metrics.ingest(
+check "a writer login role ingests" "(6,0,0)" "$(psql -At -U smoke_service -d smoke -c "SELECT platform_metrics.ingest(
     (SELECT jsonb_agg(jsonb_build_object('type', 'survey', 'response_id', 'r' || i, 'wave', '2026-Q1', 'team', 't',
                                          'score', i + 4)) FROM generate_series(1, 6) i))")"
 check "an admin login role closes the wave" "2026-Q1" \
