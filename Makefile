@@ -12,6 +12,7 @@
 #   make test-dashboard       the dashboard over demo data, checked in headless Chromium
 #   make bench [ROWS=N]       benchmarks, ratios measured side by side in one run
 #   make test-matrix          make test on PostgreSQL 17 and 18 (Debian root file systems), cross-version checks
+#   make test-citus           the aggregates on a coordinator and two workers of Citus (built if missing)
 #   make deb / make dist      Debian packages / the source tarball, into dist/
 
 EXTENSION  = platform_metrics platform_metrics_analytics
@@ -120,13 +121,16 @@ installcheck-isolation: submake
 	if [ -n "$$absent" ]; then $(PSQL_ADMIN) -c "DROP ROLE IF EXISTS $$absent" || rc=1; fi; \
 	exit $$rc
 
-.PHONY: test test-long test-matrix test-dashboard demo demo-stop bench deb dist unit clang-check installcheck-isolation install-analytics-module uninstall-analytics-module
+.PHONY: test test-long test-citus test-matrix test-dashboard demo demo-stop bench deb dist unit clang-check installcheck-isolation install-analytics-module uninstall-analytics-module
 
 test:
 	@bash test/harness.sh test
 
 test-long:
 	@bash test/harness.sh test-long
+
+test-citus:
+	@bash test/harness.sh test-citus
 
 # make test on PostgreSQL 17 (Debian trixie) and 18 (forky), each in a root
 # file system of its own (test/matrix.sh), with the cross-version checks.

@@ -319,4 +319,59 @@ SELECT n, z, c.idx = floor(extract(epoch FROM (TIMESTAMPTZ '2026-01-01 20:00+00'
                                                  'a'::text, TIMESTAMPTZ '2026-01-01 20:00+00', '1 day')) c
  ORDER BY n;
 DROP TABLE tz_ev_t, test_periods;
+-- An explicit time zone (1.8): periods in that zone whatever the session's
+-- TimeZone, so workers of a distributed query, each in its own session zone,
+-- bucket alike.  Built under UTC with time_zone => Z, a matrix equals (text
+-- and all) the one built in a session whose TimeZone is Z, which the plain
+-- SQL above checks; members of each type, weekly, daily and monthly periods.
+CREATE TEMP TABLE zone_built (z text, period interval, kind text, explicit text, session text);
+DO $$
+DECLARE zz text; pp interval;
+BEGIN
+    FOREACH zz IN ARRAY ARRAY['America/New_York', 'Europe/Berlin', 'Asia/Kolkata', 'America/Sao_Paulo'] LOOP
+        FOREACH pp IN ARRAY ARRAY['1 week', '1 day', '1 month', '3 months']::interval[] LOOP
+            PERFORM set_config('TimeZone', 'UTC', true);
+            INSERT INTO zone_built (z, period, kind, explicit)
+            SELECT zz, pp, 'text', churn_cohort(member, active_at, pp, zz)::text FROM act
+            UNION ALL SELECT zz, pp, 'bigint', churn_cohort(hashtext(member)::bigint, active_at, pp, zz)::text FROM act
+            UNION ALL SELECT zz, pp, 'uuid', churn_cohort(md5(member)::uuid, active_at, pp, zz)::text FROM act;
+            PERFORM set_config('TimeZone', zz, true);
+            UPDATE zone_built SET session = CASE kind
+                WHEN 'text' THEN (SELECT churn_cohort(member, active_at, pp)::text FROM act)
+                WHEN 'bigint' THEN (SELECT churn_cohort(hashtext(member)::bigint, active_at, pp)::text FROM act)
+                ELSE (SELECT churn_cohort(md5(member)::uuid, active_at, pp)::text FROM act) END
+             WHERE zone_built.z = zz AND zone_built.period = pp;
+        END LOOP;
+    END LOOP;
+END $$;
+SET TimeZone = 'UTC';
+SELECT count(*) AS matrices, count(*) FILTER (WHERE explicit IS DISTINCT FROM session) AS differences,
+       count(*) FILTER (WHERE explicit !~ ('time_zone="' || z || '"')) AS zone_not_recorded
+  FROM zone_built;
+-- the zone is recorded as the zone database spells it, so matrices merge
+SELECT churn_cohort(m, t, '1 day', 'america/new_york') AS lower_case,
+       churn_cohort(m, t, '1 day', 'america/new_york') = (SELECT churn_cohort(m, t, '1 day', 'America/New_York')
+                                                         FROM (VALUES ('a', TIMESTAMPTZ '2026-03-08 03:30+00')) v(m, t)) AS same
+  FROM (VALUES ('a', TIMESTAMPTZ '2026-03-08 03:30+00')) v(m, t);
+SELECT rollup(x) IS NOT NULL AS merges_with_session_built
+  FROM (SELECT churn_cohort('a'::text, now(), '1 week', 'europe/berlin') x
+        UNION ALL SELECT (SELECT churn_cohort('b'::text, now(), '1 week') FROM (SELECT set_config('TimeZone', 'Europe/Berlin', true)) s)) u;
+SET TimeZone = 'UTC';
+-- a forced parallel plan equals the serial one
+CREATE UNLOGGED TABLE par_act AS SELECT * FROM act, generate_series(1, 4);
+ANALYZE par_act;
+CREATE TEMP TABLE serial_zone AS SELECT churn_cohort(member, active_at, '1 week', 'Asia/Kolkata') AS m FROM par_act;
+SELECT pm_test.force_parallel();
+EXPLAIN (COSTS OFF) SELECT churn_cohort(member, active_at, '1 week', 'Asia/Kolkata') FROM par_act;
+SELECT churn_cohort(member, active_at, '1 week', 'Asia/Kolkata') = (SELECT m FROM serial_zone) AS parallel_equals_serial FROM par_act;
+RESET ALL;
+SET search_path = public, platform_metrics;
+SET TimeZone = 'UTC';
+DROP TABLE par_act, serial_zone, zone_built;
+SELECT pm_test.error_of(q) AS error FROM unnest(ARRAY[
+    $$SELECT platform_metrics.churn_cohort('a'::text, now(), '1 week', NULL)$$,
+    $$SELECT platform_metrics.churn_cohort('a'::text, now(), '1 week', 'Mars/Olympus')$$,
+    $$SELECT platform_metrics.churn_cohort(m, now(), '1 week', z) FROM (VALUES ('a', 'UTC'), ('b', 'utc'), ('c', 'Europe/Paris')) v(m, z)$$,
+    $$SELECT platform_metrics.churn_cohort(m, now(), '1 week', z) FROM (VALUES ('a', 'UTC'), ('b', NULL)) v(m, z)$$,
+    $$SELECT platform_metrics.churn_cohort('a'::text, now(), '1 week', repeat('x', 80))$$]) q;
 RESET TimeZone;

@@ -125,10 +125,30 @@ SELECT a.aggfnoid::regprocedure AS not_parallel_combinable
  ORDER BY 1;
 
 -- The aggregates whose state is internal (every value is kept, so it cannot
--- be shipped as a small text value): exact and Kaplan-Meier percentiles and
--- curves, Cronbach's alpha.  Everything else keeps a real SQL type as its state.
+-- be shipped as a small text value): exact and Kaplan-Meier percentiles,
+-- Cronbach's alpha.  Everything else keeps a real SQL type as its state.
 SELECT a.aggfnoid::regprocedure AS internal_state
   FROM pg_aggregate a JOIN pg_depend d ON d.objid = a.aggfnoid AND d.classid = 'pg_proc'::regclass
  WHERE d.refobjid IN (SELECT oid FROM pg_extension WHERE extname IN ('platform_metrics', 'platform_metrics_analytics'))
    AND a.aggtranstype = 'internal'::regtype
  ORDER BY 1;
+-- Every aggregate whose result is one of the library's stored types keeps
+-- that type as its state (ttv_curve since 1.8), so that a partial aggregate
+-- can be handed on in the type's text form: Citus runs those on its workers.
+SELECT a.aggfnoid::regprocedure AS stored_result, a.aggtranstype::regtype AS state
+  FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
+  JOIN pg_depend d ON d.objid = a.aggfnoid AND d.classid = 'pg_proc'::regclass
+ WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'platform_metrics')
+   AND p.prorettype IN (SELECT t.oid FROM pg_type t JOIN pg_depend td ON td.objid = t.oid AND td.classid = 'pg_type'::regclass
+                         WHERE td.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'platform_metrics') AND t.typtype = 'b')
+   AND a.aggtranstype <> p.prorettype
+ ORDER BY 1;
+-- ... and no transition function of them shares its C function with another
+-- member type's: each knows its argument types without the call's expression
+-- (Citus's worker_partial_agg() calls it without one).
+SELECT p.prosrc, count(DISTINCT p.proargtypes[1]) AS member_types
+  FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggtransfn
+  JOIN pg_depend d ON d.objid = a.aggfnoid AND d.classid = 'pg_proc'::regclass
+ WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'platform_metrics')
+   AND a.aggtranstype <> 'internal'::regtype
+ GROUP BY p.prosrc HAVING count(DISTINCT p.proargtypes[1]) > 1;

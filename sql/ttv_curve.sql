@@ -191,4 +191,44 @@ SELECT count(*) AS groups, count(*) FILTER (WHERE p.p50 IS DISTINCT FROM s.p50 O
 RESET ALL;
 SET search_path = public, platform_metrics;
 DROP TABLE par_cohort;
+-- The state is a ttv_curve itself (1.8), kept while it is built as an
+-- expanded object, one per group: a hash aggregate of many groups, each
+-- group's points against plain SQL counts per distinct duration.
+CREATE TEMP TABLE many AS
+SELECT g, TIMESTAMPTZ '2026-01-01' + (i % 11) * INTERVAL '1 hour' AS started_at,
+       CASE WHEN i % 4 = 0 THEN NULL
+            ELSE TIMESTAMPTZ '2026-01-01' + (i % 11) * INTERVAL '1 hour' + ((i * 7 + g) % 23) * INTERVAL '1 day' END AS reached_at
+  FROM generate_series(1, 300) g, generate_series(1, 40) i;
+SET enable_sort = off;
+EXPLAIN (COSTS OFF) SELECT g, ttv_curve(started_at, reached_at, '2026-02-01') FROM many GROUP BY g;
+WITH agg AS (
+    SELECT g, (ttv_points(ttv_curve(started_at, reached_at, '2026-02-01'))).* FROM many GROUP BY g),
+plain AS (
+    SELECT g, coalesce(least(reached_at, TIMESTAMPTZ '2026-02-01'), '2026-02-01') - started_at AS time_to_value,
+           count(*) FILTER (WHERE reached_at <= '2026-02-01') AS reached,
+           count(*) FILTER (WHERE reached_at IS NULL OR reached_at > '2026-02-01') AS censored
+      FROM many GROUP BY 1, 2)
+SELECT count(DISTINCT g) AS groups, count(*) AS points,
+       count(*) FILTER (WHERE a.g IS NULL OR p.g IS NULL OR a.reached <> p.reached OR a.censored <> p.censored) AS differences
+  FROM agg a FULL JOIN plain p USING (g, time_to_value);
+RESET enable_sort;
+-- a running (window) aggregate: each frame's curve counts its rows
+SELECT count(*) AS frames,
+       count(*) FILTER (WHERE ttv_count(c) <> n OR ttv_reached(c) <> r) AS differences
+  FROM (SELECT ttv_curve(started_at, reached_at, '2026-02-01') OVER w AS c, count(*) OVER w AS n,
+               count(reached_at) OVER w AS r
+          FROM many WHERE g <= 3 WINDOW w AS (ORDER BY g, started_at, reached_at ROWS UNBOUNDED PRECEDING)) x;
+-- rows without a start do not count; none at all is NULL, not an empty curve
+SELECT ttv_curve(s, r, '2026-02-01') FILTER (WHERE s IS NULL) IS NULL AS only_null_starts,
+       ttv_curve(s, r, '2026-02-01') AS with_one_start
+  FROM (VALUES (NULL::timestamptz, TIMESTAMPTZ '2026-01-02'), (NULL, NULL), ('2026-01-01', '2026-01-03')) v(s, r);
+SELECT pm_test.error_of($$SELECT platform_metrics.ttv_curve(s, r, a) FROM (VALUES
+    (TIMESTAMPTZ '2026-01-01', TIMESTAMPTZ '2026-01-02', TIMESTAMPTZ '2026-02-01'),
+    ('2026-01-01', NULL, '2026-03-01')) v(s, r, a)$$) AS error;
+-- the curve's text form round-trips the partial states a parallel plan ships
+SELECT ttv_curve(started_at, reached_at, '2026-02-01')::text::ttv_curve = ttv_curve(started_at, reached_at, '2026-02-01')
+       AS text_round_trip
+  FROM many;
+DROP TABLE many;
+
 RESET TimeZone;

@@ -45,6 +45,9 @@ PG_FUNCTION_INFO_V1(cohort_matrix_recv);
 PG_FUNCTION_INFO_V1(cohort_matrix_send);
 PG_FUNCTION_INFO_V1(cohort_matrix_eq);
 PG_FUNCTION_INFO_V1(cohort_matrix_sfunc);
+PG_FUNCTION_INFO_V1(cohort_matrix_sfunc_text);
+PG_FUNCTION_INFO_V1(cohort_matrix_sfunc_int8);
+PG_FUNCTION_INFO_V1(cohort_matrix_sfunc_uuid);
 PG_FUNCTION_INFO_V1(cohort_matrix_combine);
 PG_FUNCTION_INFO_V1(cohort_matrix_ffunc);
 PG_FUNCTION_INFO_V1(cohort_matrix_rows);
@@ -112,7 +115,7 @@ CheckPeriod(const Interval *p, int code)
  * to a bounded size; rows beyond that are computed as they come, the way the
  * tables are.  With the tables, the transition function keeps the member
  * type of its call site, the state it saw last and the slot of the member it
- * saw last in it.
+ * saw last in it, and the time_zone argument it accepted last.
  */
 #define ZONE_MAX_STRETCHES 4096		/* two transitions a year: two thousand years */
 #define ZONE_SPAN ((int64) 10 * 366 * USECS_PER_DAY)	/* around the first row */
@@ -124,7 +127,7 @@ typedef struct OffsetCache
 {
 	pg_tz	   *tz;
 	char		zone[COHORT_ZONE_LEN];
-	MemoryContext cxt;			/* of the tables: fn_mcxt */
+	MemoryContext cxt;			/* of the tables: the call site's */
 	/* UTC offsets: nzone stretches (0: none yet); the one found last, copied */
 	TimestampTz hit_lo,
 				hit_hi;
@@ -154,6 +157,8 @@ typedef struct OffsetCache
 	uint64		magic;
 	/* for the transition */
 	int			arg_key_type;
+	int			zone_arg_len;	/* time_zone argument last accepted (-1: none) */
+	char		zone_arg[COHORT_ZONE_LEN];
 	const void *last_state;
 	int32		last_slot;		/* -1: none */
 } OffsetCache;
@@ -179,15 +184,18 @@ ZoneLookup(const char *zone)
 static OffsetCache *
 GetOffsetCache(FunctionCallInfo fcinfo, const char *zone)
 {
-	OffsetCache *c = (OffsetCache *) fcinfo->flinfo->fn_extra;
+	MemoryContext cxt;
+	void	  **slot = pm_call_site_slot(fcinfo, &cxt);
+	OffsetCache *c = (OffsetCache *) *slot;
 
 	if (c == NULL || strcmp(c->zone, zone) != 0)
 	{
 		if (c == NULL)
-			c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(OffsetCache));
+			c = MemoryContextAllocZero(cxt, sizeof(OffsetCache));
 		c->tz = ZoneLookup(zone);
 		strlcpy(c->zone, zone, COHORT_ZONE_LEN);
-		c->cxt = fcinfo->flinfo->fn_mcxt;
+		c->cxt = cxt;
+		c->zone_arg_len = -1;
 		if (c->at != NULL)
 			pfree(c->at);
 		if (c->off != NULL)
@@ -204,7 +212,7 @@ GetOffsetCache(FunctionCallInfo fcinfo, const char *zone)
 		c->period_usec = 0;
 		c->last_state = NULL;
 		c->last_slot = -1;
-		fcinfo->flinfo->fn_extra = c;
+		*slot = c;
 	}
 	return c;
 }
@@ -993,9 +1001,40 @@ KeyTypeOf(Oid type)
 	return 0;					/* keep compiler quiet */
 }
 
-/* churn_cohort(member, active_at, period) transition */
-Datum
-cohort_matrix_sfunc(PG_FUNCTION_ARGS)
+/*
+ * The zone a time_zone argument names, as the matrix records it: the name
+ * the zone database spells it with ('america/new_york' is
+ * America/New_York), so that matrices of one zone merge whatever the case
+ * the callers wrote.
+ */
+static const char *
+ZoneArgName(text *arg)
+{
+	char	   *given = text_to_cstring(arg);
+	const char *zone;
+
+	if (strlen(given) >= COHORT_ZONE_LEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("time zone name \"%s\" is too long", given)));
+	zone = pg_get_timezone_name(ZoneLookup(given));
+	if (strlen(zone) >= COHORT_ZONE_LEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("time zone name \"%s\" is too long", zone)));
+	return zone;
+}
+
+/*
+ * churn_cohort(member, active_at, period [, time_zone]) transition, for
+ * members of key_type (KEY_TEXT, ...; -1: the type of the call's argument,
+ * as the 1.7 and earlier scripts call it).  zone_argno: the time_zone
+ * argument, or -1 for the session's zone.  Each member type has its own C
+ * function, because a caller need not pass the call's expression (Citus's
+ * worker_partial_agg() does not).
+ */
+static inline Datum
+CohortAccumulate(FunctionCallInfo fcinfo, int key_type, int zone_argno)
 {
 	CohortMatrix *m;
 	Interval   *period;
@@ -1011,6 +1050,11 @@ cohort_matrix_sfunc(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("period must not be NULL")));
+	if (zone_argno >= 0 && PG_ARGISNULL(zone_argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("time_zone must not be NULL"),
+				 errhint("Give a zone name such as 'UTC' or 'Europe/Berlin', or leave the argument out for the session's TimeZone.")));
 	period = PG_GETARG_INTERVAL_P(3);
 	if (!PG_ARGISNULL(2) && TIMESTAMP_NOT_FINITE(PG_GETARG_TIMESTAMPTZ(2)))
 		ereport(ERROR,
@@ -1018,17 +1062,23 @@ cohort_matrix_sfunc(PG_FUNCTION_ARGS)
 				 errmsg("active_at must be a finite timestamp")));
 	if (PG_ARGISNULL(0))
 	{
-		const char *zone = pg_get_timezone_name(session_timezone);
+		const char *zone;
 
 		CheckPeriod(period, ERRCODE_INVALID_PARAMETER_VALUE);
-		if (strlen(zone) >= COHORT_ZONE_LEN)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("time zone name \"%s\" is too long", zone)));
+		if (zone_argno >= 0)
+			zone = ZoneArgName(PG_GETARG_TEXT_PP(zone_argno));
+		else
+		{
+			zone = pg_get_timezone_name(session_timezone);
+			if (strlen(zone) >= COHORT_ZONE_LEN)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("time zone name \"%s\" is too long", zone)));
+		}
 		if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 			PG_RETURN_NULL();
 		m = CohortAlloc(1024, 64 * 1024);
-		m->key_type = KeyTypeOf(get_fn_expr_argtype(fcinfo->flinfo, 1));
+		m->key_type = key_type >= 0 ? key_type : KeyTypeOf(get_fn_expr_argtype(fcinfo->flinfo, 1));
 		m->months = period->month;
 		m->days = period->day;
 		m->time = period->time;
@@ -1058,11 +1108,15 @@ cohort_matrix_sfunc(PG_FUNCTION_ARGS)
 	 * so the member last seen in it can be trusted; a direct call may pass
 	 * any matrix, each in a copy that may be where the last one was.
 	 */
-	cache = (OffsetCache *) fcinfo->flinfo->fn_extra;
+	{
+		MemoryContext cxt;
+
+		cache = (OffsetCache *) *pm_call_site_slot(fcinfo, &cxt);
+	}
 	if (unlikely(cache == NULL || cache->last_state != (const void *) m || !PM_IN_AGGREGATE(fcinfo)))
 	{
 		cache = GetOffsetCache(fcinfo, m->zone);
-		cache->arg_key_type = KeyTypeOf(get_fn_expr_argtype(fcinfo->flinfo, 1));
+		cache->arg_key_type = key_type >= 0 ? key_type : KeyTypeOf(get_fn_expr_argtype(fcinfo->flinfo, 1));
 		if (m->key_type != cache->arg_key_type)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -1071,6 +1125,31 @@ cohort_matrix_sfunc(PG_FUNCTION_ARGS)
 		cache->last_state = m;
 		cache->last_slot = -1;
 	}
+
+	/*
+	 * The time_zone argument: the one accepted last, byte for byte, or one
+	 * that names the matrix's zone (and is accepted from then on).  A state
+	 * built in the session's zone (a direct call of the three-argument form,
+	 * then this) is held to that zone too.
+	 */
+	if (zone_argno >= 0)
+	{
+		text	   *arg = PG_GETARG_TEXT_PP(zone_argno);
+		int			arg_len = VARSIZE_ANY_EXHDR(arg);
+
+		if (unlikely(arg_len != cache->zone_arg_len ||
+					 memcmp(VARDATA_ANY(arg), cache->zone_arg, arg_len) != 0))
+		{
+			if (strcmp(ZoneArgName(arg), m->zone) != 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("time_zone must be the same for every row of the aggregate"),
+						 errdetail("The matrix is built in time zone \"%s\".", m->zone)));
+			memcpy(cache->zone_arg, VARDATA_ANY(arg), arg_len);	/* < COHORT_ZONE_LEN */
+			cache->zone_arg_len = arg_len;
+		}
+	}
+
 	rel = RelIndex(m, PeriodIndex(m, cache, PG_GETARG_TIMESTAMPTZ(2)));
 	CohortNoteRange(m, rel);
 	KeyBytes(m->key_type, PG_GETARG_DATUM(1), &key, &len, buf);
@@ -1091,6 +1170,32 @@ cohort_matrix_sfunc(PG_FUNCTION_ARGS)
 	cache->last_state = m;		/* a rebuild moved it */
 	cache->last_slot = i;
 	PG_RETURN_POINTER(m);
+}
+
+/* The 1.7 and earlier transition: the member type from the call. */
+Datum
+cohort_matrix_sfunc(PG_FUNCTION_ARGS)
+{
+	return CohortAccumulate(fcinfo, -1, -1);
+}
+
+/* cohort_matrix_sfunc(state, member, active_at, period [, time_zone]), per member type */
+Datum
+cohort_matrix_sfunc_text(PG_FUNCTION_ARGS)
+{
+	return CohortAccumulate(fcinfo, KEY_TEXT, PG_NARGS() > 4 ? 4 : -1);
+}
+
+Datum
+cohort_matrix_sfunc_int8(PG_FUNCTION_ARGS)
+{
+	return CohortAccumulate(fcinfo, KEY_INT8, PG_NARGS() > 4 ? 4 : -1);
+}
+
+Datum
+cohort_matrix_sfunc_uuid(PG_FUNCTION_ARGS)
+{
+	return CohortAccumulate(fcinfo, KEY_UUID, PG_NARGS() > 4 ? 4 : -1);
 }
 
 /* The same period, zone and member type, or an error. */

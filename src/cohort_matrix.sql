@@ -36,22 +36,40 @@ CREATE OPERATOR @extschema@.= (
 COMMENT ON OPERATOR @extschema@.= (@extschema@.cohort_matrix, @extschema@.cohort_matrix) IS
     'same period, time zone and members with the same activity';
 
--- The transition reads the session's time zone (calendar periods), so it is STABLE.
+-- Transitions, one C function per member type (a caller need not pass the
+-- call's expression: Citus's worker_partial_agg() does not).  The form
+-- without time_zone reads the session's zone (calendar periods), so it is
+-- STABLE; with time_zone the periods depend on the arguments only.
 CREATE FUNCTION @extschema@.cohort_matrix_sfunc(@extschema@.cohort_matrix, text, timestamptz, interval)
     RETURNS @extschema@.cohort_matrix
-    AS 'MODULE_PATHNAME', 'cohort_matrix_sfunc' LANGUAGE C STABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'cohort_matrix_sfunc_text' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.cohort_matrix_sfunc(@extschema@.cohort_matrix, text, timestamptz, interval, text)
+    RETURNS @extschema@.cohort_matrix
+    AS 'MODULE_PATHNAME', 'cohort_matrix_sfunc_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION @extschema@.cohort_matrix_sfunc(@extschema@.cohort_matrix, bigint, timestamptz, interval)
     RETURNS @extschema@.cohort_matrix
-    AS 'MODULE_PATHNAME', 'cohort_matrix_sfunc' LANGUAGE C STABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'cohort_matrix_sfunc_int8' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.cohort_matrix_sfunc(@extschema@.cohort_matrix, bigint, timestamptz, interval, text)
+    RETURNS @extschema@.cohort_matrix
+    AS 'MODULE_PATHNAME', 'cohort_matrix_sfunc_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION @extschema@.cohort_matrix_sfunc(@extschema@.cohort_matrix, uuid, timestamptz, interval)
     RETURNS @extschema@.cohort_matrix
-    AS 'MODULE_PATHNAME', 'cohort_matrix_sfunc' LANGUAGE C STABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'cohort_matrix_sfunc_uuid' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.cohort_matrix_sfunc(@extschema@.cohort_matrix, uuid, timestamptz, interval, text)
+    RETURNS @extschema@.cohort_matrix
+    AS 'MODULE_PATHNAME', 'cohort_matrix_sfunc_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.cohort_matrix_sfunc(@extschema@.cohort_matrix, text, timestamptz, interval) IS
     'Transition function of churn_cohort(text, timestamptz, interval)';
+COMMENT ON FUNCTION @extschema@.cohort_matrix_sfunc(@extschema@.cohort_matrix, text, timestamptz, interval, text) IS
+    'Transition function of churn_cohort(text, timestamptz, interval, text)';
 COMMENT ON FUNCTION @extschema@.cohort_matrix_sfunc(@extschema@.cohort_matrix, bigint, timestamptz, interval) IS
     'Transition function of churn_cohort(bigint, timestamptz, interval)';
+COMMENT ON FUNCTION @extschema@.cohort_matrix_sfunc(@extschema@.cohort_matrix, bigint, timestamptz, interval, text) IS
+    'Transition function of churn_cohort(bigint, timestamptz, interval, text)';
 COMMENT ON FUNCTION @extschema@.cohort_matrix_sfunc(@extschema@.cohort_matrix, uuid, timestamptz, interval) IS
     'Transition function of churn_cohort(uuid, timestamptz, interval)';
+COMMENT ON FUNCTION @extschema@.cohort_matrix_sfunc(@extschema@.cohort_matrix, uuid, timestamptz, interval, text) IS
+    'Transition function of churn_cohort(uuid, timestamptz, interval, text)';
 CREATE FUNCTION @extschema@.cohort_matrix_combine(@extschema@.cohort_matrix, @extschema@.cohort_matrix)
     RETURNS @extschema@.cohort_matrix
     AS 'MODULE_PATHNAME', 'cohort_matrix_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -77,6 +95,27 @@ CREATE AGGREGATE @extschema@.churn_cohort(member uuid, active_at timestamptz, pe
     FINALFUNC = @extschema@.cohort_matrix_ffunc, COMBINEFUNC = @extschema@.cohort_matrix_combine,
     PARALLEL = SAFE
 );
+CREATE AGGREGATE @extschema@.churn_cohort(member text, active_at timestamptz, period interval, time_zone text) (
+    SFUNC = @extschema@.cohort_matrix_sfunc, STYPE = @extschema@.cohort_matrix, SSPACE = 1048576,
+    FINALFUNC = @extschema@.cohort_matrix_ffunc, COMBINEFUNC = @extschema@.cohort_matrix_combine,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE @extschema@.churn_cohort(member bigint, active_at timestamptz, period interval, time_zone text) (
+    SFUNC = @extschema@.cohort_matrix_sfunc, STYPE = @extschema@.cohort_matrix, SSPACE = 1048576,
+    FINALFUNC = @extschema@.cohort_matrix_ffunc, COMBINEFUNC = @extschema@.cohort_matrix_combine,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE @extschema@.churn_cohort(member uuid, active_at timestamptz, period interval, time_zone text) (
+    SFUNC = @extschema@.cohort_matrix_sfunc, STYPE = @extschema@.cohort_matrix, SSPACE = 1048576,
+    FINALFUNC = @extschema@.cohort_matrix_ffunc, COMBINEFUNC = @extschema@.cohort_matrix_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.churn_cohort(text, timestamptz, interval, text) IS
+    'Usage cohorts with periods in the given time zone, whatever the session''s TimeZone';
+COMMENT ON AGGREGATE @extschema@.churn_cohort(bigint, timestamptz, interval, text) IS
+    'Usage cohorts of bigint members, periods in the given time zone';
+COMMENT ON AGGREGATE @extschema@.churn_cohort(uuid, timestamptz, interval, text) IS
+    'Usage cohorts of uuid members, periods in the given time zone';
 COMMENT ON AGGREGATE @extschema@.churn_cohort(text, timestamptz, interval) IS
     'Usage cohorts: each member''s activity per period, its cohort the period of its first activity';
 COMMENT ON AGGREGATE @extschema@.churn_cohort(bigint, timestamptz, interval) IS

@@ -10,6 +10,7 @@
 
 #include "fmgr.h"
 #include "utils/guc.h"
+#include "utils/memutils.h"
 
 #include "platform_metrics.h"
 
@@ -55,4 +56,49 @@ pm_check_confidence(double confidence)
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("confidence level %g is out of range", confidence),
 				 errhint("Give a confidence level strictly between 0 and 1, such as 0.95.")));
+}
+
+/*
+ * The cache slot of a function's call site: its fn_extra, for things that
+ * live in fn_mcxt.  A caller that makes a fresh FmgrInfo for every call
+ * loses what the slot holds after each row: Citus's worker_partial_agg()
+ * calls an aggregate's transition function that way (fmgr_info(), no
+ * expression), once per row, on every worker.  Such calls, recognised by the
+ * missing fn_expr, get one slot per backend and function instead, in
+ * TopMemoryContext.  What a slot points to must therefore check that it fits
+ * the call (the parameters it was made for), as it may outlive the query;
+ * and it must be bounded, as it lives as long as the backend.  When the few
+ * backend slots are taken, the call gets its own fn_extra, as before.
+ */
+#define PM_BACKEND_SLOTS 16
+
+typedef struct BackendSlot
+{
+	Oid			fn_oid;
+	void	   *ptr;
+} BackendSlot;
+
+static BackendSlot backend_slots[PM_BACKEND_SLOTS];
+
+void	  **
+pm_call_site_slot(FunctionCallInfo fcinfo, MemoryContext *cxt)
+{
+	FmgrInfo   *flinfo = fcinfo->flinfo;
+
+	if (likely(flinfo->fn_expr != NULL || flinfo->fn_extra != NULL))
+	{
+		*cxt = flinfo->fn_mcxt;
+		return &flinfo->fn_extra;
+	}
+	for (int i = 0; i < PM_BACKEND_SLOTS; i++)
+	{
+		if (backend_slots[i].fn_oid == flinfo->fn_oid || backend_slots[i].fn_oid == InvalidOid)
+		{
+			backend_slots[i].fn_oid = flinfo->fn_oid;
+			*cxt = TopMemoryContext;
+			return &backend_slots[i].ptr;
+		}
+	}
+	*cxt = flinfo->fn_mcxt;
+	return &flinfo->fn_extra;
 }

@@ -36,6 +36,12 @@ pm_agg_state_arg(FunctionCallInfo fcinfo)
 	return PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(0));
 }
 
+/*
+ * The cache slot of a transition function's call site (its fn_extra) and the
+ * memory context for what the slot points to.  See platform_metrics.c.
+ */
+extern void **pm_call_site_slot(FunctionCallInfo fcinfo, MemoryContext *cxt);
+
 /* Errors out unless 0 < confidence < 1. */
 extern void pm_check_confidence(double confidence);
 

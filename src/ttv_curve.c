@@ -8,7 +8,9 @@
  * aggregate collect one key per row (duration * 2, + 1 if censored), sort
  * them, and walk the distinct times.  ttv_curve stores the walk's input (per
  * distinct time: reached and censored counts), so curves can be kept, merged
- * with rollup(), listed with ttv_points() and asked for percentiles later.
+ * with rollup(), listed with ttv_points() and asked for percentiles later;
+ * the aggregate's state is a ttv_curve too (an expanded object while it is
+ * built), so partial aggregates anywhere hand on curves.
  */
 #include "postgres.h"
 
@@ -21,6 +23,7 @@
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
+#include "utils/expandeddatum.h"
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
@@ -35,6 +38,8 @@ PG_FUNCTION_INFO_V1(ttv_km_sfunc);
 PG_FUNCTION_INFO_V1(ttv_curve_sfunc);
 PG_FUNCTION_INFO_V1(ttv_km_ffunc);
 PG_FUNCTION_INFO_V1(ttv_curve_ffunc);
+PG_FUNCTION_INFO_V1(ttv_curve_state_sfunc);
+PG_FUNCTION_INFO_V1(ttv_curve_state_ffunc);
 PG_FUNCTION_INFO_V1(ttv_curve_in);
 PG_FUNCTION_INFO_V1(ttv_curve_out);
 PG_FUNCTION_INFO_V1(ttv_curve_recv);
@@ -414,6 +419,47 @@ TimestamptzText(TimestampTz t)
 }
 
 /*
+ * The key of a row of started_at (argument 1) and reached_at (2) observed
+ * until as_of: duration * 2, plus 1 when censored; false for a row without a
+ * start, which does not count.
+ */
+static inline bool
+KmRowKey(FunctionCallInfo fcinfo, TimestampTz as_of, int64 *keyp)
+{
+	TimestampTz started,
+				end;
+	int64		duration,
+				key;
+	bool		censored;
+
+	if (PG_ARGISNULL(1))
+		return false;
+	started = PG_GETARG_TIMESTAMPTZ(1);
+	if (started > as_of)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("onboarding started at %s, after as_of %s",
+						TimestamptzText(started), TimestamptzText(as_of)),
+				 errhint("Observation ends at as_of (by default the transaction's start); start times after it cannot be observed.")));
+	censored = PG_ARGISNULL(2) || PG_GETARG_TIMESTAMPTZ(2) > as_of;
+	end = censored ? as_of : PG_GETARG_TIMESTAMPTZ(2);
+	if (end < started)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("milestone reached at %s, before onboarding started at %s",
+						TimestamptzText(end), TimestamptzText(started)),
+				 errhint("Check the order of the start and milestone timestamps.")));
+	if (pg_sub_s64_overflow(end, started, &duration) ||
+		pg_mul_s64_overflow(duration, 2, &key))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("time to value from %s to %s is out of range",
+						TimestamptzText(started), TimestamptzText(end))));
+	*keyp = key + (censored ? 1 : 0);
+	return true;
+}
+
+/*
  * Shared transition of the Kaplan-Meier percentile (p at p_argno) and the
  * curve (p_argno < 0); as_of at as_of_argno when the call has it.  as_of
  * defaults to the transaction's start, which parallel workers share.
@@ -424,11 +470,7 @@ KmAccumulate(FunctionCallInfo fcinfo, int p_argno, int as_of_argno)
 	MemoryContext aggcxt;
 	TtvValues  *st = PG_ARGISNULL(0) ? NULL : (TtvValues *) PG_GETARG_POINTER(0);
 	bool		have_as_of = as_of_argno < PG_NARGS() && !PG_ARGISNULL(as_of_argno);
-	TimestampTz started,
-				end;
-	int64		duration,
-				key;
-	bool		censored;
+	int64		key;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "time-to-value transition called in non-aggregate context");
@@ -452,30 +494,8 @@ KmAccumulate(FunctionCallInfo fcinfo, int p_argno, int as_of_argno)
 					 errmsg("as_of must be the same for every row of the aggregate")));
 	}
 
-	if (PG_ARGISNULL(1) || st->pspec.is_null)
+	if (st->pspec.is_null || !KmRowKey(fcinfo, st->as_of, &key))
 		PG_RETURN_POINTER(st);
-	started = PG_GETARG_TIMESTAMPTZ(1);
-	if (started > st->as_of)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("onboarding started at %s, after as_of %s",
-						TimestamptzText(started), TimestamptzText(st->as_of)),
-				 errhint("Observation ends at as_of (by default the transaction's start); start times after it cannot be observed.")));
-	censored = PG_ARGISNULL(2) || PG_GETARG_TIMESTAMPTZ(2) > st->as_of;
-	end = censored ? st->as_of : PG_GETARG_TIMESTAMPTZ(2);
-	if (end < started)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("milestone reached at %s, before onboarding started at %s",
-						TimestamptzText(end), TimestamptzText(started)),
-				 errhint("Check the order of the start and milestone timestamps.")));
-	if (pg_sub_s64_overflow(end, started, &duration) ||
-		pg_mul_s64_overflow(duration, 2, &key))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("time to value from %s to %s is out of range",
-						TimestamptzText(started), TimestamptzText(end))));
-	key += censored ? 1 : 0;
 	pm_ttv_values_append(st, aggcxt, &key);
 	PG_RETURN_POINTER(st);
 }
@@ -516,27 +536,21 @@ ttv_km_ffunc(PG_FUNCTION_ARGS)
 	return pm_return_percentiles(fcinfo, &st->pspec, KeysPercentile, st);
 }
 
-/* Final function of ttv_curve(): the distinct times and their counts. */
-Datum
-ttv_curve_ffunc(PG_FUNCTION_ARGS)
+/* The curve of n sorted keys (n >= 1): the distinct times and their counts. */
+static TtvCurve *
+KeysToCurve(const int64 *keys, int64 n)
 {
-	TtvValues  *st = PG_ARGISNULL(0) ? NULL : (TtvValues *) PG_GETARG_POINTER(0);
-	const int64 *keys;
 	int64		distinct = 0;
 	TtvCurve   *c;
 	int32		j = -1;
 
-	if (st == NULL || st->n == 0)
-		PG_RETURN_NULL();
-	SortKeys(st);
-	keys = (const int64 *) st->data;
-	for (int64 i = 0; i < st->n; i++)
+	for (int64 i = 0; i < n; i++)
 		if (i == 0 || (keys[i] >> 1) != (keys[i - 1] >> 1))
 			distinct++;
 	if (distinct > TTV_CURVE_MAX_POINTS)
 		(void) TtvCurveAlloc(TTV_CURVE_MAX_POINTS + 1);	/* reports the error */
 	c = TtvCurveAlloc((int32) distinct);
-	for (int64 i = 0; i < st->n; i++)
+	for (int64 i = 0; i < n; i++)
 	{
 		int64		t = keys[i] >> 1;
 
@@ -547,15 +561,25 @@ ttv_curve_ffunc(PG_FUNCTION_ARGS)
 		else
 			c->points[j].reached++;
 	}
-	PG_RETURN_POINTER(c);
+	return c;
 }
 
-/* rollup(ttv_curve) transition: merge two curves' counts by time. */
+/* Final function of ttv_curve() in 1.7 and earlier (an internal state). */
 Datum
-ttv_curve_combine(PG_FUNCTION_ARGS)
+ttv_curve_ffunc(PG_FUNCTION_ARGS)
 {
-	TtvCurve   *a = PG_GETARG_TTV_CURVE_P(0);
-	TtvCurve   *b = PG_GETARG_TTV_CURVE_P(1);
+	TtvValues  *st = PG_ARGISNULL(0) ? NULL : (TtvValues *) PG_GETARG_POINTER(0);
+
+	if (st == NULL || st->n == 0)
+		PG_RETURN_NULL();
+	SortKeys(st);
+	PG_RETURN_POINTER(KeysToCurve((const int64 *) st->data, st->n));
+}
+
+/* Two curves' counts merged by time, in a new curve. */
+static TtvCurve *
+TtvCurveMerge(const TtvCurve *a, const TtvCurve *b)
+{
 	int64		n = (int64) a->npoints + b->npoints;
 	TtvCurve   *c;
 	int32		i = 0,
@@ -585,7 +609,184 @@ ttv_curve_combine(PG_FUNCTION_ARGS)
 	c->npoints = k;
 	SET_VARSIZE(c, offsetof(TtvCurve, points) + (Size) k * sizeof(TtvCurvePoint));
 	TtvCurveValidate(c, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE);	/* total overflow */
-	PG_RETURN_POINTER(c);
+	return c;
+}
+
+/* rollup(ttv_curve) transition and combine function: merge two curves. */
+Datum
+ttv_curve_combine(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(TtvCurveMerge(PG_GETARG_TTV_CURVE_P(0), PG_GETARG_TTV_CURVE_P(1)));
+}
+
+/* ------------------------------------------------------------------------
+ * ttv_curve(started_at, reached_at [, as_of]) with a ttv_curve state
+ *
+ * Since 1.8 the aggregate's state is the stored type itself, so that a
+ * partial aggregate anywhere (a parallel worker, a Citus worker through
+ * worker_partial_agg()) hands its curve on in the type's own text or binary
+ * form and any combiner merges curves.  While it is being built the state
+ * is an expanded object (utils/expandeddatum.h): the rows' keys as they come
+ * (as the internal state of 1.7 kept them), plus the curve it started from
+ * if it started from one.  Whoever needs the flat curve (the final function,
+ * a tuple, the output function) flattens it: the keys sorted and counted,
+ * merged with the starting curve.  The transition appends in place, as the
+ * executor keeps a read-write expanded state it finds in its aggregate
+ * context rather than copying it.
+ * ------------------------------------------------------------------------
+ */
+typedef struct CurveBuilder
+{
+	ExpandedObjectHeader hdr;
+	TimestampTz as_of;			/* observation end of every row */
+	TtvValues  *keys;			/* one per row */
+	TtvCurve   *base;			/* the curve the state started from, or NULL */
+	TtvCurve   *flat;			/* base and keys as one curve, until a key comes */
+} CurveBuilder;
+
+static Size CurveBuilderFlatSize(ExpandedObjectHeader *eohptr);
+static void CurveBuilderFlatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size);
+
+static const ExpandedObjectMethods CurveBuilderMethods = {
+	CurveBuilderFlatSize,
+	CurveBuilderFlatten
+};
+
+/* The flat curve of a builder that holds at least one key or a base. */
+static TtvCurve *
+CurveBuilderFlat(CurveBuilder *b)
+{
+	if (b->flat == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(b->hdr.eoh_context);
+		TtvCurve   *c = NULL;
+
+		if (b->keys->n > 0)
+		{
+			SortKeys(b->keys);
+			c = KeysToCurve((const int64 *) b->keys->data, b->keys->n);
+		}
+		if (b->base != NULL)
+			c = c == NULL ? b->base : TtvCurveMerge(c, b->base);
+		Assert(c != NULL);
+		b->flat = c;
+		MemoryContextSwitchTo(old);
+	}
+	return b->flat;
+}
+
+static Size
+CurveBuilderFlatSize(ExpandedObjectHeader *eohptr)
+{
+	return VARSIZE(CurveBuilderFlat((CurveBuilder *) eohptr));
+}
+
+static void
+CurveBuilderFlatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+{
+	TtvCurve   *c = CurveBuilderFlat((CurveBuilder *) eohptr);
+
+	Assert(allocated_size == VARSIZE(c));
+	memcpy(result, c, allocated_size);
+}
+
+/* A new builder in the aggregate's context; base (flat, validated) is copied. */
+static CurveBuilder *
+CurveBuilderNew(MemoryContext aggcxt, TimestampTz as_of, const TtvCurve *base)
+{
+	MemoryContext cxt = AllocSetContextCreate(aggcxt, "ttv_curve state", ALLOCSET_DEFAULT_SIZES);
+	CurveBuilder *b = (CurveBuilder *) MemoryContextAllocZero(cxt, sizeof(CurveBuilder));
+
+	EOH_init_header(&b->hdr, &CurveBuilderMethods, cxt);
+	b->as_of = as_of;
+	b->keys = pm_ttv_values_new(cxt, sizeof(int64));
+	if (base != NULL)
+	{
+		b->base = (TtvCurve *) MemoryContextAlloc(cxt, VARSIZE(base));
+		memcpy(b->base, base, VARSIZE(base));
+	}
+	return b;
+}
+
+/* The builder a state argument is, or NULL for any other value. */
+static inline CurveBuilder *
+AsCurveBuilder(Datum d)
+{
+	if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)) &&
+		DatumGetEOHP(d)->eoh_methods == &CurveBuilderMethods)
+		return (CurveBuilder *) DatumGetEOHP(d);
+	return NULL;
+}
+
+/*
+ * ttv_curve_sfunc(state ttv_curve, started_at, reached_at [, as_of]).  The
+ * state stays NULL until a row with a start comes (an aggregate of none is
+ * NULL, and a curve has at least one point).  A state that is not a builder
+ * (a curve, such as a direct call passes) becomes the builder's base.
+ */
+Datum
+ttv_curve_state_sfunc(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	CurveBuilder *b = NULL;
+	TimestampTz as_of;
+	int64		key;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "ttv_curve transition called in non-aggregate context");
+	as_of = PG_NARGS() > 3 && !PG_ARGISNULL(3) ? PG_GETARG_TIMESTAMPTZ(3) : GetCurrentTransactionStartTimestamp();
+	if (!PG_ARGISNULL(0))
+	{
+		b = AsCurveBuilder(PG_GETARG_DATUM(0));
+		if (unlikely(b == NULL))
+		{
+			TtvCurve   *base = PG_GETARG_TTV_CURVE_P(0);
+
+			TtvCurveValidate(base, ERRCODE_INVALID_PARAMETER_VALUE);
+			b = CurveBuilderNew(aggcxt, as_of, base);
+		}
+		else if (unlikely(b->as_of != as_of))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("as_of must be the same for every row of the aggregate")));
+	}
+	if (!KmRowKey(fcinfo, as_of, &key))
+	{
+		if (b == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(EOHPGetRWDatum(&b->hdr));
+	}
+	if (b == NULL)
+		b = CurveBuilderNew(aggcxt, as_of, NULL);
+	pm_ttv_values_append(b->keys, b->hdr.eoh_context, &key);
+	if (unlikely(b->flat != NULL))
+	{
+		if (b->flat != b->base)
+			pfree(b->flat);
+		b->flat = NULL;
+	}
+	PG_RETURN_DATUM(EOHPGetRWDatum(&b->hdr));
+}
+
+/* Final function of ttv_curve(): the flat curve, in the caller's context. */
+Datum
+ttv_curve_state_ffunc(PG_FUNCTION_ARGS)
+{
+	CurveBuilder *b;
+	TtvCurve   *c;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	b = AsCurveBuilder(PG_GETARG_DATUM(0));
+	if (b == NULL)
+		PG_RETURN_POINTER(PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(0)));
+	c = CurveBuilderFlat(b);
+	{
+		TtvCurve   *copy = (TtvCurve *) palloc(VARSIZE(c));
+
+		memcpy(copy, c, VARSIZE(c));
+		PG_RETURN_POINTER(copy);
+	}
 }
 
 /* ------------------------------------------------------------------------

@@ -92,32 +92,34 @@ CREATE OPERATOR @extschema@.= (
 );
 COMMENT ON OPERATOR @extschema@.= (@extschema@.ttv_curve, @extschema@.ttv_curve) IS 'same points and counts';
 
-CREATE FUNCTION @extschema@.ttv_curve_sfunc(internal, timestamptz, timestamptz) RETURNS internal
-    AS 'MODULE_PATHNAME', 'ttv_curve_sfunc' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.ttv_curve_sfunc(internal, timestamptz, timestamptz, timestamptz) RETURNS internal
-    AS 'MODULE_PATHNAME', 'ttv_curve_sfunc' LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.ttv_curve_sfunc(internal, timestamptz, timestamptz) IS
+-- The state is the stored type (an expanded object while it is built), so
+-- partial aggregates (parallel workers, Citus workers) hand on curves.
+CREATE FUNCTION @extschema@.ttv_curve_sfunc(@extschema@.ttv_curve, timestamptz, timestamptz)
+    RETURNS @extschema@.ttv_curve
+    AS 'MODULE_PATHNAME', 'ttv_curve_state_sfunc' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.ttv_curve_sfunc(@extschema@.ttv_curve, timestamptz, timestamptz, timestamptz)
+    RETURNS @extschema@.ttv_curve
+    AS 'MODULE_PATHNAME', 'ttv_curve_state_sfunc' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_curve_sfunc(@extschema@.ttv_curve, timestamptz, timestamptz) IS
     'Transition function of ttv_curve(started_at, reached_at)';
-COMMENT ON FUNCTION @extschema@.ttv_curve_sfunc(internal, timestamptz, timestamptz, timestamptz) IS
+COMMENT ON FUNCTION @extschema@.ttv_curve_sfunc(@extschema@.ttv_curve, timestamptz, timestamptz, timestamptz) IS
     'Transition function of ttv_curve(started_at, reached_at, as_of)';
-CREATE FUNCTION @extschema@.ttv_curve_ffunc(internal) RETURNS @extschema@.ttv_curve
-    AS 'MODULE_PATHNAME', 'ttv_curve_ffunc' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.ttv_curve_ffunc(internal) IS 'Final function of ttv_curve()';
+CREATE FUNCTION @extschema@.ttv_curve_ffunc(@extschema@.ttv_curve) RETURNS @extschema@.ttv_curve
+    AS 'MODULE_PATHNAME', 'ttv_curve_state_ffunc' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_curve_ffunc(@extschema@.ttv_curve) IS 'Final function of ttv_curve(): the flat curve';
 CREATE FUNCTION @extschema@.ttv_curve_combine(@extschema@.ttv_curve, @extschema@.ttv_curve) RETURNS @extschema@.ttv_curve
     AS 'MODULE_PATHNAME', 'ttv_curve_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.ttv_curve_combine(@extschema@.ttv_curve, @extschema@.ttv_curve) IS
     'Merges two curves (transition and combine function of rollup(ttv_curve))';
 
 CREATE AGGREGATE @extschema@.ttv_curve(started_at timestamptz, reached_at timestamptz) (
-    SFUNC = @extschema@.ttv_curve_sfunc, STYPE = internal, SSPACE = 1048576,
-    FINALFUNC = @extschema@.ttv_curve_ffunc, COMBINEFUNC = @extschema@.ttv_values_combine,
-    SERIALFUNC = @extschema@.ttv_values_serialize, DESERIALFUNC = @extschema@.ttv_values_deserialize,
+    SFUNC = @extschema@.ttv_curve_sfunc, STYPE = @extschema@.ttv_curve, SSPACE = 1048576,
+    FINALFUNC = @extschema@.ttv_curve_ffunc, COMBINEFUNC = @extschema@.ttv_curve_combine,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.ttv_curve(started_at timestamptz, reached_at timestamptz, as_of timestamptz) (
-    SFUNC = @extschema@.ttv_curve_sfunc, STYPE = internal, SSPACE = 1048576,
-    FINALFUNC = @extschema@.ttv_curve_ffunc, COMBINEFUNC = @extschema@.ttv_values_combine,
-    SERIALFUNC = @extschema@.ttv_values_serialize, DESERIALFUNC = @extschema@.ttv_values_deserialize,
+    SFUNC = @extschema@.ttv_curve_sfunc, STYPE = @extschema@.ttv_curve, SSPACE = 1048576,
+    FINALFUNC = @extschema@.ttv_curve_ffunc, COMBINEFUNC = @extschema@.ttv_curve_combine,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.ttv_curve(timestamptz, timestamptz) IS

@@ -168,7 +168,8 @@ BucketValue(const SketchMapping *m, int32 index)
  *
  * The indexer lives in the transition function's fn_extra, one per call
  * site, so two aggregates of different accuracies in one query each keep
- * their own.  A call site whose accuracy changes from group to group
+ * their own (a caller making a fresh FmgrInfo per row, as Citus's workers
+ * do, gets one per backend: pm_call_site_slot()).  A call site whose accuracy changes from group to group
  * (accuracy from a column) refills; after a few changes it stops using the
  * table.
  */
@@ -187,7 +188,8 @@ typedef struct SketchIndexer
 {
 	SketchMapping map;			/* its own copy: GetMapping's is shared */
 	bool		use_table;
-	int			refills;
+	int			refills;		/* by the aggregate last seen: */
+	const void *refiller;		/* its executor node */
 	MemoryContext cxt;
 	int32		small[INDEX_SUBS];	/* index of 1 .. INDEX_SUBS - 1 */
 	IndexOctave *octave[64];	/* octave e (>= INDEX_SUB_BITS), once filled */
@@ -213,14 +215,26 @@ static SketchIndexer *
 GetIndexer(FunctionCallInfo fcinfo, float8 accuracy)
 {
 	SketchIndexer *ix = (SketchIndexer *) fcinfo->flinfo->fn_extra;
+	MemoryContext cxt;
+	void	  **slot;
 
 	if (likely(ix != NULL && ix->map.accuracy == accuracy))
 		return ix;
+	slot = pm_call_site_slot(fcinfo, &cxt);
+	ix = (SketchIndexer *) *slot;
+	if (ix != NULL && ix->map.accuracy == accuracy)
+		return ix;
 	if (ix == NULL)
 	{
-		ix = (SketchIndexer *) MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SketchIndexer));
-		ix->cxt = fcinfo->flinfo->fn_mcxt;
-		fcinfo->flinfo->fn_extra = ix;
+		ix = (SketchIndexer *) MemoryContextAllocZero(cxt, sizeof(SketchIndexer));
+		ix->cxt = cxt;
+		*slot = ix;
+	}
+	if (ix->refiller != (const void *) fcinfo->context)
+	{
+		/* a backend's indexer serves query after query: count per aggregate */
+		ix->refiller = fcinfo->context;
+		ix->refills = 0;
 	}
 	IndexerReset(ix, accuracy);
 	return ix;

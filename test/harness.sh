@@ -6,6 +6,7 @@
 #   bash test/harness.sh demo-stop     stops the demo cluster and its dashboard
 #   bash test/harness.sh test-dashboard  the dashboard built over demo data, checked in headless Chromium
 #   bash test/harness.sh bench [ROWS]  benchmarks on a throwaway cluster (default 10M rows)
+#   bash test/harness.sh test-citus    the library on a three-node Citus cluster (builds Citus if missing)
 #   bash test/harness.sh deb           Debian packages into dist/ (pg_buildext)
 #
 # Runs as root on a fresh Debian 12 machine (installs what it needs) or as an
@@ -577,6 +578,52 @@ cmd_test_long() {
 }
 
 # ---------------------------------------------------------------------------
+# make test-citus: the library on a Citus cluster (test/citus/run.sh).  Uses
+# the Citus installed for this PostgreSQL if there is one; otherwise builds
+# Citus 13.2.2 from ../shared/vendor (a test dependency, never shipped),
+# with the patch for Debian's PostgreSQL 15 headers when they need it.
+# ---------------------------------------------------------------------------
+CITUS_VERSION=13.2.2
+citus_installed() {
+    [ -f "$("$PG_CONFIG" --pkglibdir)/citus.so" ] && [ -f "$("$PG_CONFIG" --sharedir)/extension/citus.control" ]
+}
+
+citus_install() {
+    if citus_installed; then
+        say "using the installed Citus ($(sed -n "s/^default_version *= *'\(.*\)'/\1/p" "$("$PG_CONFIG" --sharedir)/extension/citus.control"))"
+        return 0
+    fi
+    local vendor=$ROOT/../shared/vendor
+    local tarball=$vendor/citus-$CITUS_VERSION.tar.gz patch=$vendor/citus-$CITUS_VERSION-debian-pg15.patch
+    [ -f "$tarball" ] || die "Citus is not installed for PostgreSQL $PG_MAJOR and there is no $tarball to build it from"
+    ensure_packages libcurl4-openssl-dev liblz4-dev libzstd-dev libkrb5-dev libssl-dev
+    CITUS_BUILD=$(mktemp -d /tmp/platform_metrics-citus-build.XXXXXX)
+    trap 'rm -rf "$CITUS_BUILD"' EXIT
+    tar -C "$CITUS_BUILD" -xzf "$tarball"
+    local src=$CITUS_BUILD/citus-$CITUS_VERSION
+    # Debian's 15.20 headers declare have_createdb_privilege(), which Citus's
+    # compatibility header defines again: the patch renames Citus's copy
+    if grep -q 'have_createdb_privilege' "$("$PG_CONFIG" --includedir-server)/commands/dbcommands.h" 2>/dev/null; then
+        patch -s -d "$src" -p1 <"$patch"
+    fi
+    say "building Citus $CITUS_VERSION from $tarball (about a minute)"
+    (cd "$src" && PG_CONFIG=$PG_CONFIG ./configure && make -j2 with_llvm=no && make install with_llvm=no) \
+        >"$CITUS_BUILD/build.log" 2>&1 || { tail -n 40 "$CITUS_BUILD/build.log"; die "Citus did not build"; }
+    rm -rf "$CITUS_BUILD"
+    trap - EXIT
+}
+
+cmd_test_citus() {
+    build_install
+    citus_install
+    TMP_CLUSTER=$(mktemp -d /tmp/platform_metrics-citus-logs.XXXXXX)   # logs only: the suite starts its own servers
+    trap 'rm -rf "$TMP_CLUSTER"' EXIT
+    suite_counted citus 'FAILED' env PGBIN="$PGBIN" bash test/citus/run.sh
+    echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed"
+    [ "$TOTAL_FAILED" -eq 0 ]
+}
+
+# ---------------------------------------------------------------------------
 # make deb: Debian packages postgresql-NN-platform-metrics (both extensions)
 # for each PostgreSQL version installed that debian/pgversions allows, built
 # with pg_buildext from a fresh copy of the tree, into dist/.
@@ -602,7 +649,8 @@ case "${1:-}" in
     demo-stop) cmd_demo_stop ;;
     test-dashboard) cmd_test_dashboard ;;
     bench) shift; cmd_bench "${1:-}" ;;
+    test-citus) cmd_test_citus ;;
     deb) cmd_deb ;;
     install) build_install ;;
-    *) die "usage: $0 test|test-long|test-dashboard|demo|demo-stop|bench [ROWS]|deb|install" ;;
+    *) die "usage: $0 test|test-long|test-dashboard|test-citus|demo|demo-stop|bench [ROWS]|deb|install" ;;
 esac

@@ -36,7 +36,7 @@ quick_cluster_up platform_metrics-package
 
 psql -d postgres -c 'CREATE DATABASE smoke'
 check "CREATE EXTENSION platform_metrics_analytics CASCADE from the package" \
-    "platform_metrics 1.7,platform_metrics_analytics 1.7" \
+    "platform_metrics 1.8,platform_metrics_analytics 1.8" \
     "$(psql -At -d smoke -c 'CREATE EXTENSION platform_metrics_analytics CASCADE' \
             -c "SELECT string_agg(extname || ' ' || extversion, ',' ORDER BY extname) FROM pg_extension WHERE extname LIKE 'platform%'")"
 psql -d smoke -c "CREATE ROLE smoke_analyst LOGIN IN ROLE platform_metrics_reader" \

@@ -18,8 +18,10 @@
 # exactly the member objects, with their definitions, of a fresh install
 # (test/t/members.sql): no drift between the live sources and the upgrade
 # scripts.  The upgrade scripts never DROP, but a function whose result type
-# changes (ingest() in 1.7); a user object that depends on it makes the
-# update fail until it is dropped, and it works again once created again.
+# changes (ingest() in 1.7; a user object that depends on it makes the
+# update fail until it is dropped, and it works again once created again)
+# and the internal-state support functions of an aggregate replaced in place
+# (ttv_curve in 1.8).
 
 use strict;
 use warnings;
@@ -47,10 +49,16 @@ for my $f (glob("$root/src/upgrade/*--*--*.sql"))
 	for my $i (0 .. $#lines)
 	{
 		next unless $lines[$i] =~ /^\s*DROP\s/i;
-		if ($lines[$i] =~ /^\s*DROP\s+FUNCTION\s+([\w@.]+)\([\w\s,]*\)\s*;\s*$/i)
+		if ($lines[$i] =~ /^\s*DROP\s+FUNCTION\s+([\w@.]+)\(([\w\s,]*)\)\s*;\s*$/i)
 		{
-			my $name = $1;
+			my ($name, $args) = ($1, $2);
 			next if grep { /^\s*CREATE\s+(?:OR\s+REPLACE\s+)?FUNCTION\s+\Q$name\E\(/i } @lines[ $i + 1 .. $#lines ];
+			# an aggregate's support function of an internal state that
+			# the script's aggregates stopped using (ttv_curve in 1.8): no
+			# user can call it, and a user aggregate built on it makes the
+			# update fail
+			next if $args =~ /\binternal\b/i
+			  && grep { /^\s*CREATE\s+OR\s+REPLACE\s+AGGREGATE\s/i } @lines[ 0 .. $i - 1 ];
 		}
 		push @drops, "$f:" . ($i + 1) . ": $lines[$i]";
 	}
@@ -305,7 +313,7 @@ EXPLAIN (COSTS OFF) SELECT count(*) FROM platform_metrics.usage_events WHERE kin
 
 # From 1.0 and 1.1 (one extension), and from 1.2 to 1.5 (two extensions
 # already: ALTER EXTENSION ... UPDATE of both).
-for my $from ('1.0', '1.1', '1.2', '1.3', '1.4', '1.5', '1.6')
+for my $from ('1.0', '1.1', '1.2', '1.3', '1.4', '1.5', '1.6', '1.7')
 {
 	(my $db = "from_$from") =~ s/\./_/g;
 	$node->safe_psql('postgres', "CREATE DATABASE $db");
@@ -329,14 +337,15 @@ for my $from ('1.0', '1.1', '1.2', '1.3', '1.4', '1.5', '1.6')
 	if ($two)
 	{
 		$privileges_before = $node->safe_psql($db, $privileges);
+		# (from 1.7 on, no update re-creates ingest(): the user function stays)
 		update_blocked($db, $from, q{BEGIN;
 ALTER EXTENSION platform_metrics UPDATE;
 ALTER EXTENSION platform_metrics_analytics UPDATE;
-COMMIT;});
+COMMIT;}) if $from lt '1.7';
 		$node->safe_psql($db, q{ALTER EXTENSION platform_metrics UPDATE;
 ALTER EXTENSION platform_metrics_analytics UPDATE;
 DELETE FROM platform_metrics.usage_events WHERE event_id = 'before-update'});
-		$node->safe_psql($db, $record_use);
+		$node->safe_psql($db, $record_use) if $from lt '1.7';
 		is($node->safe_psql($db, q{SELECT string_agg(extname || ' ' || extversion, ', ' ORDER BY extname)
   FROM pg_extension WHERE extname LIKE 'platform_metrics%'}),
 			"platform_metrics $current, platform_metrics_analytics $current", "$from: both extensions update to $current");

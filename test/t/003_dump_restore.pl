@@ -30,7 +30,7 @@ command_ok([ 'pg_restore', '--exit-on-error', '-d', $node->connstr('dump_dst'), 
 
 is($node->safe_psql('dump_dst', q{
 SELECT string_agg(extname || ' ' || extversion, ', ' ORDER BY extname) FROM pg_extension WHERE extname LIKE 'platform%'}),
-	'platform_metrics 1.7, platform_metrics_analytics 1.7', 'both extensions are restored');
+	'platform_metrics 1.8, platform_metrics_analytics 1.8', 'both extensions are restored');
 
 # per table: rows, md5 of the rows as text (lossless) and, for the stored
 # types, of their binary send output (test/dump_check.sql)
