@@ -78,14 +78,18 @@ SELECT (SELECT ttv_percentile(ttv, ARRAY[0.1, 0.25, 0.5, 0.75, 0.9]) FROM onboar
      = (SELECT percentile_cont(ARRAY[0.1, 0.25, 0.5, 0.75, 0.9]) WITHIN GROUP (ORDER BY ttv) FROM onboarding)
        AS array_form_identical_to_percentile_cont;
 \echo == sketch against count(ttv) and tdigest, censoring-aware against exact, median of 5 rounds
-SELECT m[1] AS sketch_ms, m[2] AS count_ttv_ms, m[3] AS tdigest_ms, m[4] AS km_ms, m[5] AS exact2_ms
+SELECT m[1] AS sketch_ms, m[2] AS count_ttv_ms, m[3] AS tdigest_ms, m[4] AS km_ms, m[5] AS exact2_ms, m[6] AS curve_ms
   FROM (SELECT time_queries(ARRAY[
       'SELECT ttv_percentile(ttv_sketch(ttv), 0.9) FROM onboarding',
       'SELECT count(ttv) FROM onboarding',
       'SELECT tdigest_percentile(extract(epoch FROM ttv), 100, 0.9) FROM onboarding',
       'SELECT ttv_percentile(started_at, reached_at, 0.9, ''2030-01-01'') FROM onboarding',
-      'SELECT ttv_percentile(ttv, 0.9) FROM onboarding'
+      'SELECT ttv_percentile(ttv, 0.9) FROM onboarding',
+      'SELECT ttv_percentile(ttv_curve(started_at, reached_at, ''2030-01-01''), 0.9) FROM onboarding'
   ], 5) AS m) t \gset
+SELECT (SELECT ttv_percentile(ttv_curve(started_at, reached_at, '2030-01-01'), 0.9) FROM onboarding)
+     = (SELECT ttv_percentile(started_at, reached_at, 0.9, '2030-01-01') FROM onboarding)
+       AS curve_percentile_identical_to_censoring_aware;
 -- the same on a table of the one column: the aggregate's own cost, not the wider rows' deforming
 CREATE TABLE onboarding_ttv AS SELECT ttv FROM onboarding;
 VACUUM (FREEZE, ANALYZE) onboarding_ttv \g /dev/null
@@ -152,6 +156,7 @@ SELECT comparison, round(ours::numeric, 1) AS ours_ms, round(theirs::numeric, 1)
     ('the same, one-column table', :sketch1_ms, :count_ttv1_ms, '<= 1.25', 1.25),
     ('ttv_percentile(ttv_sketch) / tdigest_percentile', :sketch_ms, :tdigest_ms, '<= 0.33', 1 / 3.0),
     ('censoring-aware / exact ttv_percentile', :km_ms, :exact2_ms, '<= 2.00', 2.0),
+    ('ttv_percentile(ttv_curve) / censoring-aware ttv_percentile', :curve_ms, :km_ms, '<= 1.25', 1.25),
     ('churn_cohort + cohort_rows / plain SQL, 5M events, serial', :cohort_ms, :plain_cohort_ms, '<= 0.067', 1 / 15.0),
     ('churn_cohort + cohort_rows / count(active_at), serial', :cohort_ms, :count_ts_ms, '<= 2.00', 2.0),
     ('the same, 2 parallel workers for both', :cohort_par_ms, :plain_cohort_par_ms, '<= 0.10', 0.1),
