@@ -367,11 +367,21 @@ SELECT churn_cohort(member, active_at, '1 week', 'Asia/Kolkata') = (SELECT m FRO
 RESET ALL;
 SET search_path = public, platform_metrics;
 SET TimeZone = 'UTC';
-DROP TABLE par_act, serial_zone, zone_built;
+DROP TABLE par_act, serial_zone;
+-- one call site, groups of different zones interleaved (each row of act
+-- meets every zone): each group's matrix is the one built alone in its zone
+SELECT count(*) AS zones, count(*) FILTER (WHERE g.m::text IS DISTINCT FROM b.explicit) AS differences
+  FROM (SELECT z, churn_cohort(member, active_at, '1 month', z) AS m
+          FROM act, (VALUES ('America/New_York'), ('Europe/Berlin'), ('Asia/Kolkata'), ('America/Sao_Paulo')) zs(z)
+         GROUP BY z) g
+  JOIN zone_built b ON b.z = g.z AND b.period = '1 month' AND b.kind = 'text';
 SELECT pm_test.error_of(q) AS error FROM unnest(ARRAY[
     $$SELECT platform_metrics.churn_cohort('a'::text, now(), '1 week', NULL)$$,
+    $$SELECT platform_metrics.churn_cohort(m, now(), '1 week', z ORDER BY o) FROM (VALUES (1, 'a', 'UTC'), (2, NULL, 'Europe/Paris')) v(o, m, z)$$,
+    $$SELECT platform_metrics.churn_cohort(m, now(), '1 week', z ORDER BY o) FROM (VALUES (1, 'a', 'UTC'), (2, NULL, 'Mars/Olympus')) v(o, m, z)$$,
     $$SELECT platform_metrics.churn_cohort('a'::text, now(), '1 week', 'Mars/Olympus')$$,
     $$SELECT platform_metrics.churn_cohort(m, now(), '1 week', z) FROM (VALUES ('a', 'UTC'), ('b', 'utc'), ('c', 'Europe/Paris')) v(m, z)$$,
     $$SELECT platform_metrics.churn_cohort(m, now(), '1 week', z) FROM (VALUES ('a', 'UTC'), ('b', NULL)) v(m, z)$$,
     $$SELECT platform_metrics.churn_cohort('a'::text, now(), '1 week', repeat('x', 80))$$]) q;
+DROP TABLE zone_built;
 RESET TimeZone;

@@ -222,9 +222,44 @@ SELECT count(*) AS frames,
 SELECT ttv_curve(s, r, '2026-02-01') FILTER (WHERE s IS NULL) IS NULL AS only_null_starts,
        ttv_curve(s, r, '2026-02-01') AS with_one_start
   FROM (VALUES (NULL::timestamptz, TIMESTAMPTZ '2026-01-02'), (NULL, NULL), ('2026-01-01', '2026-01-03')) v(s, r);
-SELECT pm_test.error_of($$SELECT platform_metrics.ttv_curve(s, r, a) FROM (VALUES
-    (TIMESTAMPTZ '2026-01-01', TIMESTAMPTZ '2026-01-02', TIMESTAMPTZ '2026-02-01'),
-    ('2026-01-01', NULL, '2026-03-01')) v(s, r, a)$$) AS error;
+-- Each row is observed until its own as_of (1.8: a curve does not record
+-- one, so partial curves built at different times merge, and every plan
+-- agrees): a row not there by its as_of is censored at as_of - started_at.
+-- Hand-worked: a reached after 1 day (as_of 2026-02-01); b still on its way
+-- on 2026-01-05 (censored at 4 days); c reached on 2026-01-10 but observed
+-- until 2026-01-05 only (censored at 4 days); d reached after 2 days.
+SELECT ttv_curve(s, r, a) AS per_row_as_of
+  FROM (VALUES (TIMESTAMPTZ '2026-01-01', TIMESTAMPTZ '2026-01-02', TIMESTAMPTZ '2026-02-01'),
+               ('2026-01-01', NULL, '2026-01-05'), ('2026-01-01', '2026-01-10', '2026-01-05'),
+               ('2026-01-01', '2026-01-03', '2026-01-05')) v(s, r, a);
+-- partial aggregates per partition (each with its own as_of) equal the serial plan
+CREATE TABLE pt (k int, s timestamptz, r timestamptz, a timestamptz, grp int) PARTITION BY LIST (k);
+CREATE TABLE pt1 PARTITION OF pt FOR VALUES IN (1);
+CREATE TABLE pt2 PARTITION OF pt FOR VALUES IN (2);
+INSERT INTO pt SELECT k, '2026-01-01', CASE WHEN i % 3 > 0 THEN TIMESTAMPTZ '2026-01-01' + i * INTERVAL '1 hour' END,
+                      CASE WHEN k = 1 THEN TIMESTAMPTZ '2026-01-20' ELSE '2026-03-01' END, i % 5
+  FROM generate_series(1, 2) k, generate_series(1, 2000) i;
+ANALYZE pt;
+CREATE TEMP TABLE pt_serial AS SELECT grp, ttv_curve(s, r, a) AS c FROM pt GROUP BY grp;
+SET enable_partitionwise_aggregate = on;
+SET enable_sort = off;
+EXPLAIN (COSTS OFF) SELECT grp, ttv_curve(s, r, a) FROM pt GROUP BY grp;
+SELECT count(*) AS groups, count(*) FILTER (WHERE NOT p.c = s.c) AS differences
+  FROM (SELECT grp, ttv_curve(s, r, a) AS c FROM pt GROUP BY grp) p JOIN pt_serial s USING (grp);
+RESET enable_partitionwise_aggregate;
+RESET enable_sort;
+DROP TABLE pt, pt_serial;
+-- called directly, the transition adds the row to the curve it is given
+SELECT ttv_curve_sfunc(NULL::ttv_curve, '2026-01-01', '2026-01-02') AS direct,
+       ttv_curve_sfunc('86400:1:0 172800:0:2', '2026-01-01', '2026-01-03', '2026-02-01') AS onto_a_curve,
+       ttv_curve_sfunc(NULL::ttv_curve, NULL, '2026-01-02') AS no_start;
+-- a user aggregate starting from a curve (INITCOND), running over a window
+CREATE AGGREGATE pg_temp.curve_from(timestamptz, timestamptz, timestamptz) (SFUNC = platform_metrics.ttv_curve_sfunc,
+    STYPE = platform_metrics.ttv_curve, INITCOND = '86400:1:0 172800:0:2', FINALFUNC = platform_metrics.ttv_curve_ffunc);
+SELECT count(*) AS frames, count(*) FILTER (WHERE ttv_count(c) <> i + 3 OR ttv_reached(c) <> i + 1) AS differences
+  FROM (SELECT i, pg_temp.curve_from(TIMESTAMPTZ '2026-01-01', TIMESTAMPTZ '2026-01-01' + i * INTERVAL '1 second', '2026-03-01')
+                      OVER (ORDER BY i ROWS UNBOUNDED PRECEDING) AS c
+          FROM generate_series(1, 300) i) x;
 -- the curve's text form round-trips the partial states a parallel plan ships
 SELECT ttv_curve(started_at, reached_at, '2026-02-01')::text::ttv_curve = ttv_curve(started_at, reached_at, '2026-02-01')
        AS text_round_trip

@@ -159,6 +159,7 @@ typedef struct OffsetCache
 	int			arg_key_type;
 	int			zone_arg_len;	/* time_zone argument last accepted (-1: none) */
 	char		zone_arg[COHORT_ZONE_LEN];
+	struct OffsetCache *next;	/* the call site's cache of the zone seen before */
 	const void *last_state;
 	int32		last_slot;		/* -1: none */
 } OffsetCache;
@@ -181,20 +182,52 @@ ZoneLookup(const char *zone)
 	return ZoneLookupCode(zone, ERRCODE_INVALID_PARAMETER_VALUE);
 }
 
+/*
+ * The cache of zone for this call site.  A call site keeps the caches of the
+ * last few zones it saw, most recent first, so that groups of different
+ * zones (churn_cohort(..., time_zone) grouped by a column of zones) do not
+ * rebuild their tables at every switch; the least recent is reused beyond
+ * ZONE_CACHES.
+ */
+#define ZONE_CACHES 8
+
 static OffsetCache *
 GetOffsetCache(FunctionCallInfo fcinfo, const char *zone)
 {
 	MemoryContext cxt;
 	void	  **slot = pm_call_site_slot(fcinfo, &cxt);
-	OffsetCache *c = (OffsetCache *) *slot;
+	OffsetCache *c = (OffsetCache *) *slot,
+			   *prev = NULL,
+			   *before_last = NULL;
+	int			n = 0;
 
-	if (c == NULL || strcmp(c->zone, zone) != 0)
+	if (likely(c != NULL && strcmp(c->zone, zone) == 0))
+		return c;
+	for (; c != NULL; prev = c, c = c->next, n++)
 	{
-		if (c == NULL)
-			c = MemoryContextAllocZero(cxt, sizeof(OffsetCache));
+		if (strcmp(c->zone, zone) == 0)
+			break;
+		if (c->next != NULL)
+			before_last = c;
+	}
+	if (c == NULL && n >= ZONE_CACHES)
+	{
+		/* reuse the least recent: prev, the last of the list */
+		c = prev;
+		prev = before_last;
+		c->zone[0] = '\0';
+	}
+	if (c == NULL)
+	{
+		c = MemoryContextAllocZero(cxt, sizeof(OffsetCache));
+		c->cxt = cxt;
+	}
+	else if (prev != NULL)
+		prev->next = c->next;	/* unlink; put first below */
+	if (strcmp(c->zone, zone) != 0)
+	{
 		c->tz = ZoneLookup(zone);
 		strlcpy(c->zone, zone, COHORT_ZONE_LEN);
-		c->cxt = cxt;
 		c->zone_arg_len = -1;
 		if (c->at != NULL)
 			pfree(c->at);
@@ -212,6 +245,10 @@ GetOffsetCache(FunctionCallInfo fcinfo, const char *zone)
 		c->period_usec = 0;
 		c->last_state = NULL;
 		c->last_slot = -1;
+	}
+	if (c != (OffsetCache *) *slot)
+	{
+		c->next = (OffsetCache *) *slot;
 		*slot = c;
 	}
 	return c;
@@ -1010,13 +1047,16 @@ KeyTypeOf(Oid type)
 static const char *
 ZoneArgName(text *arg)
 {
-	char	   *given = text_to_cstring(arg);
+	char	   *given;
 	const char *zone;
 
-	if (strlen(given) >= COHORT_ZONE_LEN)
+	if (VARSIZE_ANY_EXHDR(arg) >= COHORT_ZONE_LEN)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("time zone name \"%s\" is too long", given)));
+				 errmsg("time zone name is too long"),
+				 errdetail("The name has %d bytes; zone names have fewer than %d.",
+						   (int) VARSIZE_ANY_EXHDR(arg), COHORT_ZONE_LEN)));
+	given = text_to_cstring(arg);
 	zone = pg_get_timezone_name(ZoneLookup(given));
 	if (strlen(zone) >= COHORT_ZONE_LEN)
 		ereport(ERROR,
@@ -1099,8 +1139,6 @@ CohortAccumulate(FunctionCallInfo fcinfo, int key_type, int zone_argno)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("period must be the same for every row of the aggregate")));
-		if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-			PG_RETURN_POINTER(m);
 	}
 	/*
 	 * The zone's cache and the member type: checked once per state.  An
@@ -1149,6 +1187,9 @@ CohortAccumulate(FunctionCallInfo fcinfo, int key_type, int zone_argno)
 			cache->zone_arg_len = arg_len;
 		}
 	}
+	/* (a row without a member or a time counts for nothing, once checked) */
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(m);
 
 	rel = RelIndex(m, PeriodIndex(m, cache, PG_GETARG_TIMESTAMPTZ(2)));
 	CohortNoteRange(m, rel);
@@ -1212,7 +1253,7 @@ CheckCompatible(const CohortMatrix *a, const CohortMatrix *b)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot merge cohort matrices built in different time zones (\"%s\" and \"%s\")",
 						a->zone, b->zone),
-				 errhint("Set the same TimeZone in the sessions that build the matrices.")));
+				 errhint("Build the matrices to be merged in one zone: give churn_cohort() the same time_zone, or set the same TimeZone in the sessions that build them.")));
 	if (a->key_type != b->key_type)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -638,7 +638,6 @@ ttv_curve_combine(PG_FUNCTION_ARGS)
 typedef struct CurveBuilder
 {
 	ExpandedObjectHeader hdr;
-	TimestampTz as_of;			/* observation end of every row */
 	TtvValues  *keys;			/* one per row */
 	TtvCurve   *base;			/* the curve the state started from, or NULL */
 	TtvCurve   *flat;			/* base and keys as one curve, until a key comes */
@@ -667,7 +666,17 @@ CurveBuilderFlat(CurveBuilder *b)
 			c = KeysToCurve((const int64 *) b->keys->data, b->keys->n);
 		}
 		if (b->base != NULL)
-			c = c == NULL ? b->base : TtvCurveMerge(c, b->base);
+		{
+			if (c == NULL)
+				c = b->base;
+			else
+			{
+				TtvCurve   *merged = TtvCurveMerge(c, b->base);
+
+				pfree(c);
+				c = merged;
+			}
+		}
 		Assert(c != NULL);
 		b->flat = c;
 		MemoryContextSwitchTo(old);
@@ -690,15 +699,17 @@ CurveBuilderFlatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_s
 	memcpy(result, c, allocated_size);
 }
 
-/* A new builder in the aggregate's context; base (flat, validated) is copied. */
+/*
+ * A new builder in a context of its own under parent (small blocks: a
+ * hash aggregate holds one per group); base (flat, validated) is copied.
+ */
 static CurveBuilder *
-CurveBuilderNew(MemoryContext aggcxt, TimestampTz as_of, const TtvCurve *base)
+CurveBuilderNew(MemoryContext parent, const TtvCurve *base)
 {
-	MemoryContext cxt = AllocSetContextCreate(aggcxt, "ttv_curve state", ALLOCSET_DEFAULT_SIZES);
+	MemoryContext cxt = AllocSetContextCreate(parent, "ttv_curve state", ALLOCSET_SMALL_SIZES);
 	CurveBuilder *b = (CurveBuilder *) MemoryContextAllocZero(cxt, sizeof(CurveBuilder));
 
 	EOH_init_header(&b->hdr, &CurveBuilderMethods, cxt);
-	b->as_of = as_of;
 	b->keys = pm_ttv_values_new(cxt, sizeof(int64));
 	if (base != NULL)
 	{
@@ -719,51 +730,65 @@ AsCurveBuilder(Datum d)
 }
 
 /*
- * ttv_curve_sfunc(state ttv_curve, started_at, reached_at [, as_of]).  The
- * state stays NULL until a row with a start comes (an aggregate of none is
- * NULL, and a curve has at least one point).  A state that is not a builder
- * (a curve, such as a direct call passes) becomes the builder's base.
+ * ttv_curve_sfunc(state ttv_curve, started_at, reached_at [, as_of]).
+ *
+ * Each row is observed until its own as_of (by default the transaction's
+ * start): a curve does not record one, so that partial curves, whoever
+ * built them and when, merge as rollup() merges stored curves, and every
+ * plan gives the same curve.  The state stays NULL until a row with a start
+ * comes (an aggregate of none is NULL, and a curve has at least one point).
+ * A state that is not a builder (a curve: an INITCOND, a direct call)
+ * becomes the builder's base.  Called directly (not as an aggregate), it
+ * returns the flat curve of the state and the row, and changes nothing.
  */
 Datum
 ttv_curve_state_sfunc(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcxt;
+	bool		in_agg = AggCheckCallContext(fcinfo, &aggcxt);
 	CurveBuilder *b = NULL;
 	TimestampTz as_of;
 	int64		key;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "ttv_curve transition called in non-aggregate context");
 	as_of = PG_NARGS() > 3 && !PG_ARGISNULL(3) ? PG_GETARG_TIMESTAMPTZ(3) : GetCurrentTransactionStartTimestamp();
+	if (!in_agg)
+		aggcxt = CurrentMemoryContext;
 	if (!PG_ARGISNULL(0))
 	{
-		b = AsCurveBuilder(PG_GETARG_DATUM(0));
+		b = in_agg ? AsCurveBuilder(PG_GETARG_DATUM(0)) : NULL;
 		if (unlikely(b == NULL))
 		{
 			TtvCurve   *base = PG_GETARG_TTV_CURVE_P(0);
 
 			TtvCurveValidate(base, ERRCODE_INVALID_PARAMETER_VALUE);
-			b = CurveBuilderNew(aggcxt, as_of, base);
+			b = CurveBuilderNew(aggcxt, base);
 		}
-		else if (unlikely(b->as_of != as_of))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("as_of must be the same for every row of the aggregate")));
 	}
 	if (!KmRowKey(fcinfo, as_of, &key))
 	{
 		if (b == NULL)
 			PG_RETURN_NULL();
-		PG_RETURN_DATUM(EOHPGetRWDatum(&b->hdr));
 	}
-	if (b == NULL)
-		b = CurveBuilderNew(aggcxt, as_of, NULL);
-	pm_ttv_values_append(b->keys, b->hdr.eoh_context, &key);
-	if (unlikely(b->flat != NULL))
+	else
 	{
-		if (b->flat != b->base)
-			pfree(b->flat);
-		b->flat = NULL;
+		if (b == NULL)
+			b = CurveBuilderNew(aggcxt, NULL);
+		pm_ttv_values_append(b->keys, b->hdr.eoh_context, &key);
+		if (unlikely(b->flat != NULL))
+		{
+			if (b->flat != b->base)
+				pfree(b->flat);
+			b->flat = NULL;
+		}
+	}
+	if (unlikely(!in_agg))
+	{
+		TtvCurve   *c = CurveBuilderFlat(b);
+		TtvCurve   *copy = (TtvCurve *) MemoryContextAlloc(aggcxt, VARSIZE(c));
+
+		memcpy(copy, c, VARSIZE(c));
+		DeleteExpandedObject(EOHPGetRWDatum(&b->hdr));
+		PG_RETURN_POINTER(copy);
 	}
 	PG_RETURN_DATUM(EOHPGetRWDatum(&b->hdr));
 }
@@ -773,7 +798,8 @@ Datum
 ttv_curve_state_ffunc(PG_FUNCTION_ARGS)
 {
 	CurveBuilder *b;
-	TtvCurve   *c;
+	TtvCurve   *c,
+			   *copy;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
@@ -781,12 +807,9 @@ ttv_curve_state_ffunc(PG_FUNCTION_ARGS)
 	if (b == NULL)
 		PG_RETURN_POINTER(PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(0)));
 	c = CurveBuilderFlat(b);
-	{
-		TtvCurve   *copy = (TtvCurve *) palloc(VARSIZE(c));
-
-		memcpy(copy, c, VARSIZE(c));
-		PG_RETURN_POINTER(copy);
-	}
+	copy = (TtvCurve *) palloc(VARSIZE(c));
+	memcpy(copy, c, VARSIZE(c));
+	PG_RETURN_POINTER(copy);
 }
 
 /* ------------------------------------------------------------------------

@@ -107,6 +107,20 @@ COMMENT ON FUNCTION @extschema@.ttv_curve_sfunc(@extschema@.ttv_curve, timestamp
 CREATE FUNCTION @extschema@.ttv_curve_ffunc(@extschema@.ttv_curve) RETURNS @extschema@.ttv_curve
     AS 'MODULE_PATHNAME', 'ttv_curve_state_ffunc' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.ttv_curve_ffunc(@extschema@.ttv_curve) IS 'Final function of ttv_curve(): the flat curve';
+-- The internal-state transition and final functions of ttv_curve() up to
+-- 1.7, kept (and working) for user aggregates built on them.
+CREATE FUNCTION @extschema@.ttv_curve_sfunc(internal, timestamptz, timestamptz) RETURNS internal
+    AS 'MODULE_PATHNAME', 'ttv_curve_sfunc' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.ttv_curve_sfunc(internal, timestamptz, timestamptz, timestamptz) RETURNS internal
+    AS 'MODULE_PATHNAME', 'ttv_curve_sfunc' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.ttv_curve_ffunc(internal) RETURNS @extschema@.ttv_curve
+    AS 'MODULE_PATHNAME', 'ttv_curve_ffunc' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ttv_curve_sfunc(internal, timestamptz, timestamptz) IS
+    'Transition function of ttv_curve(started_at, reached_at) up to 1.7 (an internal state), kept for aggregates built on it';
+COMMENT ON FUNCTION @extschema@.ttv_curve_sfunc(internal, timestamptz, timestamptz, timestamptz) IS
+    'Transition function of ttv_curve(started_at, reached_at, as_of) up to 1.7 (an internal state), kept for aggregates built on it';
+COMMENT ON FUNCTION @extschema@.ttv_curve_ffunc(internal) IS
+    'Final function of ttv_curve() up to 1.7 (an internal state), kept for aggregates built on it';
 CREATE FUNCTION @extschema@.ttv_curve_combine(@extschema@.ttv_curve, @extschema@.ttv_curve) RETURNS @extschema@.ttv_curve
     AS 'MODULE_PATHNAME', 'ttv_curve_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.ttv_curve_combine(@extschema@.ttv_curve, @extschema@.ttv_curve) IS

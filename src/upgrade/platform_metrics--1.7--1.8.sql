@@ -6,9 +6,9 @@
 -- zone, whose periods do not depend on the session's TimeZone.
 -- ttv_curve: the state is the stored type ttv_curve instead of internal, so
 -- partial aggregates hand on curves (Citus pushes them to the workers).
--- Nothing is dropped that a user object can depend on: the aggregates are
--- replaced in place; only the internal-state support functions of the old
--- ttv_curve go.
+-- Nothing is dropped: the aggregates are replaced in place, and the old
+-- internal-state support functions of ttv_curve stay for user aggregates
+-- built on them.
 
 \echo Use "ALTER EXTENSION platform_metrics UPDATE TO '1.8'" to load this file. \quit
 
@@ -84,6 +84,10 @@ CREATE OR REPLACE AGGREGATE @extschema@.ttv_curve(started_at timestamptz, reache
     FINALFUNC = @extschema@.ttv_curve_ffunc, COMBINEFUNC = @extschema@.ttv_curve_combine,
     PARALLEL = SAFE
 );
-DROP FUNCTION @extschema@.ttv_curve_sfunc(internal, timestamptz, timestamptz);
-DROP FUNCTION @extschema@.ttv_curve_sfunc(internal, timestamptz, timestamptz, timestamptz);
-DROP FUNCTION @extschema@.ttv_curve_ffunc(internal);
+-- the internal-state functions stay, for user aggregates built on them
+COMMENT ON FUNCTION @extschema@.ttv_curve_sfunc(internal, timestamptz, timestamptz) IS
+    'Transition function of ttv_curve(started_at, reached_at) up to 1.7 (an internal state), kept for aggregates built on it';
+COMMENT ON FUNCTION @extschema@.ttv_curve_sfunc(internal, timestamptz, timestamptz, timestamptz) IS
+    'Transition function of ttv_curve(started_at, reached_at, as_of) up to 1.7 (an internal state), kept for aggregates built on it';
+COMMENT ON FUNCTION @extschema@.ttv_curve_ffunc(internal) IS
+    'Final function of ttv_curve() up to 1.7 (an internal state), kept for aggregates built on it';
