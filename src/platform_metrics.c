@@ -80,16 +80,12 @@ typedef struct BackendSlot
 
 static BackendSlot backend_slots[PM_BACKEND_SLOTS];
 
+/* pm_call_site_slot() for a call without fn_expr and fn_extra */
 void	  **
-pm_call_site_slot(FunctionCallInfo fcinfo, MemoryContext *cxt)
+pm_backend_slot(FunctionCallInfo fcinfo, MemoryContext *cxt)
 {
 	FmgrInfo   *flinfo = fcinfo->flinfo;
 
-	if (likely(flinfo->fn_expr != NULL || flinfo->fn_extra != NULL))
-	{
-		*cxt = flinfo->fn_mcxt;
-		return &flinfo->fn_extra;
-	}
 	for (int i = 0; i < PM_BACKEND_SLOTS; i++)
 	{
 		if (backend_slots[i].fn_oid == flinfo->fn_oid || backend_slots[i].fn_oid == InvalidOid)

@@ -40,7 +40,21 @@ pm_agg_state_arg(FunctionCallInfo fcinfo)
  * The cache slot of a transition function's call site (its fn_extra) and the
  * memory context for what the slot points to.  See platform_metrics.c.
  */
-extern void **pm_call_site_slot(FunctionCallInfo fcinfo, MemoryContext *cxt);
+extern void **pm_backend_slot(FunctionCallInfo fcinfo, MemoryContext *cxt);
+
+static inline void **
+pm_call_site_slot(FunctionCallInfo fcinfo, MemoryContext *cxt)
+{
+	FmgrInfo   *flinfo = fcinfo->flinfo;
+
+	/* this runs once per row */
+	if (likely(flinfo->fn_expr != NULL || flinfo->fn_extra != NULL))
+	{
+		*cxt = flinfo->fn_mcxt;
+		return &flinfo->fn_extra;
+	}
+	return pm_backend_slot(fcinfo, cxt);
+}
 
 /* Errors out unless 0 < confidence < 1. */
 extern void pm_check_confidence(double confidence);

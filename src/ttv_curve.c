@@ -76,6 +76,23 @@ TtvCurveAlloc(int32 npoints)
 	return c;
 }
 
+/* TtvCurveAlloc() whose points the caller fills in full (not zeroed). */
+static TtvCurve *
+TtvCurveAllocPoints(int32 npoints)
+{
+	Size		size;
+	TtvCurve   *c;
+
+	Assert(npoints <= TTV_CURVE_MAX_POINTS);
+	size = offsetof(TtvCurve, points) + (Size) npoints * sizeof(TtvCurvePoint);
+	c = (TtvCurve *) palloc(size);
+	memset(c, 0, offsetof(TtvCurve, points));
+	SET_VARSIZE(c, size);
+	c->version = TTV_CURVE_VERSION;
+	c->npoints = npoints;
+	return c;
+}
+
 /* The invariant of a curve from outside: sorted distinct times, sane counts. */
 static void
 TtvCurveValidate(const TtvCurve *c, int code)
@@ -549,13 +566,18 @@ KeysToCurve(const int64 *keys, int64 n)
 			distinct++;
 	if (distinct > TTV_CURVE_MAX_POINTS)
 		(void) TtvCurveAlloc(TTV_CURVE_MAX_POINTS + 1);	/* reports the error */
-	c = TtvCurveAlloc((int32) distinct);
+	c = TtvCurveAllocPoints((int32) distinct);
 	for (int64 i = 0; i < n; i++)
 	{
 		int64		t = keys[i] >> 1;
 
 		if (j < 0 || c->points[j].t != t)
-			c->points[++j].t = t;
+		{
+			TtvCurvePoint *pt = &c->points[++j];
+
+			pt->t = t;
+			pt->reached = pt->censored = 0;
+		}
 		if (keys[i] & 1)
 			c->points[j].censored++;
 		else
@@ -793,23 +815,23 @@ ttv_curve_state_sfunc(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(EOHPGetRWDatum(&b->hdr));
 }
 
-/* Final function of ttv_curve(): the flat curve, in the caller's context. */
+/*
+ * Final function of ttv_curve(): the flat curve.  It lives in the state's
+ * context, as an aggregate's result without a final function lives in the
+ * aggregate context (a window aggregate copies it before the state changes),
+ * so a curve of millions of points is not copied once more.
+ */
 Datum
 ttv_curve_state_ffunc(PG_FUNCTION_ARGS)
 {
 	CurveBuilder *b;
-	TtvCurve   *c,
-			   *copy;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	b = AsCurveBuilder(PG_GETARG_DATUM(0));
 	if (b == NULL)
 		PG_RETURN_POINTER(PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(0)));
-	c = CurveBuilderFlat(b);
-	copy = (TtvCurve *) palloc(VARSIZE(c));
-	memcpy(copy, c, VARSIZE(c));
-	PG_RETURN_POINTER(copy);
+	PG_RETURN_POINTER(CurveBuilderFlat(b));
 }
 
 /* ------------------------------------------------------------------------
