@@ -54,6 +54,11 @@ REGRESS_PREP = installcheck-isolation
 TAP_TESTS = 1
 PROVE_TESTS = test/t/*.pl
 
+# PGXS tracks no header dependencies (unless the server was configured with
+# --enable-depend): every object is rebuilt when a shared header changes.
+$(OBJS): $(wildcard src/*.h)
+$(ANALYTICS_OBJS): $(wildcard src/*.h src/analytics/*.h)
+
 # (set before PGXS is included: pgxs.mk reads it when it is parsed)
 EXTRA_CLEAN = $(ANALYTICS_OBJS) $(ANALYTICS_SO) $(ANALYTICS_OBJS:.o=.bc) output_iso test/unit/stats_test
 
