@@ -54,11 +54,6 @@ REGRESS_PREP = installcheck-isolation
 TAP_TESTS = 1
 PROVE_TESTS = test/t/*.pl
 
-# PGXS tracks no header dependencies (unless the server was configured with
-# --enable-depend): every object is rebuilt when a shared header changes.
-$(OBJS): $(wildcard src/*.h)
-$(ANALYTICS_OBJS): $(wildcard src/*.h src/analytics/*.h)
-
 # (set before PGXS is included: pgxs.mk reads it when it is parsed)
 EXTRA_CLEAN = $(ANALYTICS_OBJS) $(ANALYTICS_SO) $(ANALYTICS_OBJS:.o=.bc) output_iso test/unit/stats_test
 
@@ -79,6 +74,12 @@ all install installcheck:
 	@echo "or run 'make test' or 'make demo' as root to have them installed."
 	@exit 1
 endif
+
+# PGXS tracks no header dependencies (unless the server was configured with
+# --enable-depend): every object is rebuilt when a shared header changes.
+# (after the include: the first rule of the file is the default goal)
+$(OBJS): $(wildcard src/*.h)
+$(ANALYTICS_OBJS): $(wildcard src/*.h src/analytics/*.h)
 
 platform_metrics--$(EXTVERSION).sql: $(LIBRARY_SQL)
 	cat $^ > $@
