@@ -1044,6 +1044,16 @@ KeyTypeOf(Oid type)
  * America/New_York), so that matrices of one zone merge whatever the case
  * the callers wrote.
  */
+/* A zone name the matrix can record, or an error. */
+static void
+CheckZoneName(const char *zone)
+{
+	if (strlen(zone) >= COHORT_ZONE_LEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("time zone name \"%s\" is too long", zone)));
+}
+
 static const char *
 ZoneArgName(text *arg)
 {
@@ -1058,10 +1068,7 @@ ZoneArgName(text *arg)
 						   (int) VARSIZE_ANY_EXHDR(arg), COHORT_ZONE_LEN)));
 	given = text_to_cstring(arg);
 	zone = pg_get_timezone_name(ZoneLookup(given));
-	if (strlen(zone) >= COHORT_ZONE_LEN)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("time zone name \"%s\" is too long", zone)));
+	CheckZoneName(zone);
 	return zone;
 }
 
@@ -1110,10 +1117,7 @@ CohortAccumulate(FunctionCallInfo fcinfo, int key_type, int zone_argno)
 		else
 		{
 			zone = pg_get_timezone_name(session_timezone);
-			if (strlen(zone) >= COHORT_ZONE_LEN)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("time zone name \"%s\" is too long", zone)));
+			CheckZoneName(zone);
 		}
 		if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 			PG_RETURN_NULL();

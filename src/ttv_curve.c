@@ -57,8 +57,9 @@ PG_FUNCTION_INFO_V1(ttv_curve_eq);
  * ------------------------------------------------------------------------
  */
 
+/* A curve of npoints points whose points the caller fills in full (not zeroed). */
 static TtvCurve *
-TtvCurveAlloc(int32 npoints)
+TtvCurveAllocPoints(int32 npoints)
 {
 	Size		size;
 	TtvCurve   *c;
@@ -69,27 +70,21 @@ TtvCurveAlloc(int32 npoints)
 				 errmsg("time-to-value curve would have too many distinct times"),
 				 errhint("Round the timestamps (for example with date_trunc) before building the curve.")));
 	size = offsetof(TtvCurve, points) + (Size) npoints * sizeof(TtvCurvePoint);
-	c = (TtvCurve *) palloc0(size);
+	c = (TtvCurve *) palloc(size);
+	memset(c, 0, offsetof(TtvCurve, points));
 	SET_VARSIZE(c, size);
 	c->version = TTV_CURVE_VERSION;
 	c->npoints = npoints;
 	return c;
 }
 
-/* TtvCurveAlloc() whose points the caller fills in full (not zeroed). */
+/* A curve of npoints zeroed points. */
 static TtvCurve *
-TtvCurveAllocPoints(int32 npoints)
+TtvCurveAlloc(int32 npoints)
 {
-	Size		size;
-	TtvCurve   *c;
+	TtvCurve   *c = TtvCurveAllocPoints(npoints);
 
-	Assert(npoints <= TTV_CURVE_MAX_POINTS);
-	size = offsetof(TtvCurve, points) + (Size) npoints * sizeof(TtvCurvePoint);
-	c = (TtvCurve *) palloc(size);
-	memset(c, 0, offsetof(TtvCurve, points));
-	SET_VARSIZE(c, size);
-	c->version = TTV_CURVE_VERSION;
-	c->npoints = npoints;
+	memset(c->points, 0, (Size) npoints * sizeof(TtvCurvePoint));
 	return c;
 }
 
@@ -565,7 +560,7 @@ KeysToCurve(const int64 *keys, int64 n)
 		if (i == 0 || (keys[i] >> 1) != (keys[i - 1] >> 1))
 			distinct++;
 	if (distinct > TTV_CURVE_MAX_POINTS)
-		(void) TtvCurveAlloc(TTV_CURVE_MAX_POINTS + 1);	/* reports the error */
+		(void) TtvCurveAllocPoints(TTV_CURVE_MAX_POINTS + 1);	/* reports the error */
 	c = TtvCurveAllocPoints((int32) distinct);
 	for (int64 i = 0; i < n; i++)
 	{
